@@ -1,0 +1,56 @@
+# mlops.azure: `make demo` and `make test` do all of their own set-up on a machine with Python 3 and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SANITY_ROOT := build/sanity/ansible_collections/mlops/azure
+
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv demo test lint ruff ansible-lint unit sanity build clean
+
+help:
+	@echo "make demo   set up, start the local ARM emulator, run playbooks/mlops.yml twice against it"
+	@echo "make test   set up and run every check: ruff, ansible-lint, pytest, ansible-test sanity"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+test: lint unit sanity
+
+lint: ruff ansible-lint
+
+ruff: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+ansible-lint: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --offline
+
+unit: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 -q
+
+# ansible-test needs the collection at ansible_collections/mlops/azure: copy the tracked files there.
+sanity: $(STAMP)
+	$(BIN)/python tests/sanity/bootstrap_pip.py --install-cache
+	rm -rf build/sanity && mkdir -p $(SANITY_ROOT)
+	git ls-files -z --cached --others --exclude-standard \
+	  | grep -zv -e '^\.collections/' -e '^emulator/' -e '^\.ci/' \
+	  | xargs -0 tar -cf - | tar -xf - -C $(SANITY_ROOT)
+	cd $(SANITY_ROOT) && git init --quiet && git add --all && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-test sanity --color no \
+	  --python $$($(CURDIR)/$(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --requirements
+
+build: $(STAMP)
+	mkdir -p dist && $(BIN)/ansible-galaxy collection build --force --output-path dist
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache .hypothesis
