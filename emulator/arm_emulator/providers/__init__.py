@@ -1,0 +1,1 @@
+"""Resource providers: one module per namespace, each defining a module-level ``provider`` (see ``registry.py``)."""

@@ -1,0 +1,175 @@
+"""Storage accounts, blob service properties and blob containers."""
+
+from __future__ import annotations
+
+import pytest
+from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
+from azure.mgmt.resource.resources import ResourceManagementClient
+from azure.mgmt.storage import StorageManagementClient
+from emulator_helpers import LOCATION, account_body, with_status
+
+
+def test_create_is_a_202_location_lro_with_server_defaults(clean_emulator, st, group):
+    account = st.storage_accounts.begin_create(group, "stmlops1", account_body()).result()
+    put, poll = clean_emulator.requests()[-2:]
+    assert put["method"] == "PUT" and put["status"] == 202
+    assert "/providers/Microsoft.Storage/locations/westeurope/asyncoperations/" in poll["path"]
+    assert poll["status"] == 200
+    assert account.provisioning_state == "Succeeded"
+    assert account.primary_endpoints.blob == "https://stmlops1.blob.core.windows.net/"
+    assert account.primary_endpoints.dfs == "https://stmlops1.dfs.core.windows.net/"
+    assert account.access_tier == "Hot"
+    assert account.enable_https_traffic_only is True
+    assert account.allow_blob_public_access is False
+    assert account.minimum_tls_version == "TLS1_0"  # not TLS1_2 unless asked for
+    assert account.encryption.services.blob.enabled is True
+    assert account.creation_time is not None
+    assert account.sku.tier == "Standard"
+    assert st.storage_accounts.get_properties(group, "STMLOPS1").name == "stmlops1"
+
+
+def test_geo_redundant_account_has_a_secondary(st, group):
+    account = st.storage_accounts.begin_create(group, "stgeo1", account_body(sku="Standard_RAGRS")).result()
+    assert account.secondary_location == "northeurope"
+    assert account.secondary_endpoints.blob == "https://stgeo1-secondary.blob.core.windows.net/"
+
+
+def test_update_is_sync_and_kind_upgrade_is_one_way(st, group):
+    st.storage_accounts.begin_create(group, "stv1acct", account_body(kind="Storage")).result()
+    status, updated = with_status(
+        st.storage_accounts.update,
+        group,
+        "stv1acct",
+        {"properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False}, "tags": {"env": "dev"}},
+    )
+    assert status == 200
+    assert updated.minimum_tls_version == "TLS1_2" and updated.tags == {"env": "dev"}
+    upgraded = st.storage_accounts.update(group, "stv1acct", {"kind": "StorageV2"})
+    assert upgraded.kind == "StorageV2"
+    with pytest.raises(HttpResponseError) as info:
+        st.storage_accounts.update(group, "stv1acct", {"kind": "Storage"})
+    assert info.value.status_code == 400
+    assert info.value.error.code == "InvalidValuesForRequestParameters"
+    with pytest.raises(HttpResponseError) as info:
+        st.storage_accounts.update(group, "stv1acct", {"sku": {"name": "Premium_LRS"}})
+    assert info.value.status_code == 400
+    assert st.storage_accounts.update(group, "stv1acct", {"sku": {"name": "Standard_GRS"}}).sku.name == "Standard_GRS"
+
+
+def test_names_are_global_and_validated(clean_emulator, st, group):
+    foreign_rm = clean_emulator.client(ResourceManagementClient, clean_emulator.foreign_subscription_id)
+    foreign_rm.resource_groups.create_or_update("rg-theirs", {"location": LOCATION})
+    foreign = clean_emulator.client(StorageManagementClient, clean_emulator.foreign_subscription_id)
+    foreign.storage_accounts.begin_create("rg-theirs", "sttaken1", account_body()).result()
+    with pytest.raises(ResourceExistsError) as info:
+        st.storage_accounts.begin_create(group, "sttaken1", account_body()).result()
+    assert info.value.error.code == "StorageAccountAlreadyTaken"
+    assert info.value.error.message == "The storage account named sttaken1 is already taken."
+    taken = st.storage_accounts.check_name_availability(
+        {"name": "sttaken1", "type": "Microsoft.Storage/storageAccounts"}
+    )
+    assert taken.name_available is False and taken.reason == "AlreadyExists"
+    for name in ("st", "Stupper1", "st-dash1", "s" * 25):
+        with pytest.raises(HttpResponseError) as info:
+            st.storage_accounts.begin_create(group, name, account_body()).result()
+        assert info.value.error.code == "AccountNameInvalid", name
+    bad = st.storage_accounts.check_name_availability({"name": "Bad-Name", "type": "Microsoft.Storage/storageAccounts"})
+    assert bad.name_available is False and bad.reason == "AccountNameInvalid"
+    free = st.storage_accounts.check_name_availability(
+        {"name": "stfree01", "type": "Microsoft.Storage/storageAccounts"}
+    )
+    assert free.name_available is True
+
+
+def test_body_is_validated_against_the_sdk_models(st, group):
+    with pytest.raises(HttpResponseError) as info:
+        st.storage_accounts.begin_create(group, "stbadsku1", account_body(sku="Standard_XXL")).result()
+    assert info.value.status_code == 400
+    assert "sku.name" in info.value.error.message
+
+
+def test_delete_and_lists(st, group):
+    st.storage_accounts.begin_create(group, "stlist01", account_body()).result()
+    assert [a.name for a in st.storage_accounts.list_by_resource_group(group)] == ["stlist01"]
+    assert [a.name for a in st.storage_accounts.list()] == ["stlist01"]
+    status, _ = with_status(st.storage_accounts.delete, group, "stlist01")
+    assert status == 200
+    status, _ = with_status(st.storage_accounts.delete, group, "stlist01")
+    assert status == 204
+    with pytest.raises(ResourceNotFoundError) as info:
+        st.storage_accounts.get_properties(group, "stlist01")
+    assert info.value.error.code == "ResourceNotFound"
+
+
+def test_blob_service_properties(st, group):
+    st.storage_accounts.begin_create(group, "stblobsvc", account_body()).result()
+    before = st.blob_services.get_service_properties(group, "stblobsvc")
+    assert before.delete_retention_policy.enabled is False
+    st.blob_services.set_service_properties(
+        group,
+        "stblobsvc",
+        {
+            "properties": {
+                "deleteRetentionPolicy": {"enabled": True, "days": 7},
+                "containerDeleteRetentionPolicy": {"enabled": True, "days": 7},
+                "isVersioningEnabled": True,
+            }
+        },
+    )
+    after = st.blob_services.get_service_properties(group, "stblobsvc")
+    assert after.delete_retention_policy.days == 7
+    assert after.container_delete_retention_policy.enabled is True
+    assert after.is_versioning_enabled is True
+    with pytest.raises(HttpResponseError) as info:
+        st.blob_services.set_service_properties(
+            group, "stblobsvc", {"properties": {"deleteRetentionPolicy": {"enabled": True, "days": 400}}}
+        )
+    assert info.value.status_code == 400
+
+
+def test_containers_lifecycle_and_paging(clean_emulator, st, group):
+    st.storage_accounts.begin_create(group, "stcont01", account_body()).result()
+    status, created = with_status(st.blob_containers.create, group, "stcont01", "models", {})
+    assert status == 201
+    assert created.public_access == "None"
+    status, _ = with_status(
+        st.blob_containers.create, group, "stcont01", "models", {"properties": {"metadata": {"a": "b"}}}
+    )
+    assert status == 200
+    updated = st.blob_containers.update(group, "stcont01", "models", {"properties": {"metadata": {"owner": "ml"}}})
+    assert updated.metadata == {"owner": "ml"}
+    for i in range(12):
+        st.blob_containers.create(group, "stcont01", f"data-{i:02d}", {})
+    clean_emulator.clear_requests()
+    names = [c.name for c in st.blob_containers.list(group, "stcont01")]
+    assert len(names) == 13
+    assert len([r for r in clean_emulator.requests() if r["path"].endswith("/containers")]) == 2
+    status, _ = with_status(st.blob_containers.delete, group, "stcont01", "models")
+    assert status == 200
+    with pytest.raises(ResourceNotFoundError):
+        st.blob_containers.get(group, "stcont01", "models")
+    status, _ = with_status(st.blob_containers.delete, group, "stcont01", "models")
+    assert status == 204
+
+
+def test_container_names_and_public_access(st, group):
+    st.storage_accounts.begin_create(group, "stpublic1", account_body()).result()
+    for name in ("Upper", "double--dash", "-start", "ab", "x" * 64, "under_score"):
+        with pytest.raises(HttpResponseError) as info:
+            st.blob_containers.create(group, "stpublic1", name, {})
+        assert info.value.status_code == 400, name
+        assert info.value.error.code in ("InvalidResourceName", "OutOfRangeInput"), name
+    with pytest.raises(ResourceExistsError) as info:
+        st.blob_containers.create(group, "stpublic1", "public", {"properties": {"publicAccess": "Blob"}})
+    assert info.value.error.code == "PublicAccessNotPermitted"
+    st.storage_accounts.update(group, "stpublic1", {"properties": {"allowBlobPublicAccess": True}})
+    assert (
+        st.blob_containers.create(group, "stpublic1", "public", {"properties": {"publicAccess": "Blob"}}).public_access
+        == "Blob"
+    )
+
+
+def test_container_in_a_missing_account(st, group):
+    with pytest.raises(ResourceNotFoundError) as info:
+        st.blob_containers.create(group, "stnothere", "models", {})
+    assert info.value.error.code == "ParentResourceNotFound"
