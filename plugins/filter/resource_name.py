@@ -67,9 +67,11 @@ options:
         V(swedencentral) V(sdc), V(uksouth) V(uks), ...).
       - A known short code is kept; any other value made of letters and digits is used as given.
     type: str
-  instance:
+  instance_number:
     description:
       - The instance. A number is zero-padded to three digits (V(1) becomes V(001)); a string is used as given.
+      - Named C(instance_number), not C(instance), because ansible-core reserves C(instance) as a keyword of
+        filter calls.
     type: raw
   unique_seed:
     description:
@@ -114,7 +116,7 @@ EXAMPLES = r"""
     # stmlopsprodweu001qhib2c: no separators, 6-character suffix
     storage_account_name: >-
       {{ 'mlops' | mlops.azure.resource_name('storage_account', environment='prod', region='westeurope',
-                                             instance=1, unique_seed=subscription_id, unique_length=6) }}
+                                             instance_number=1, unique_seed=subscription_id, unique_length=6) }}
     # rg-mlops-prod-weu
     resource_group_name: >-
       {{ 'mlops' | mlops.azure.resource_name('resource_group', environment='prod', region='westeurope') }}
@@ -144,7 +146,7 @@ def _resource_name(
     resource_type,
     environment=None,
     region=None,
-    instance=None,
+    instance_number=None,
     unique_seed=None,
     unique_length=DEFAULT_UNIQUE_LENGTH,
     abbreviation=None,
@@ -156,7 +158,7 @@ def _resource_name(
             workload,
             environment=environment,
             region=region,
-            instance=instance,
+            instance=instance_number,
             unique_seed=unique_seed,
             unique_length=unique_length,
             abbreviation=abbreviation,

@@ -111,6 +111,11 @@ def _ansible(tmp_path, expression):
             "{{ 'mlops' | mlops.azure.resource_name('key_vault', environment='prod', unique_seed='x') }}",
             "kv-ml-prod-" + unique_string("x"),
         ),
+        (
+            "{{ 'mlops' | mlops.azure.resource_name('storage_account', environment='prod', region='westeurope',"
+            " instance_number=1, unique_seed='x', unique_length=6) }}",
+            "stmlopsprodweu001" + unique_string("x")[:6],
+        ),
         ("{{ ['hello', 'world'] | mlops.azure.unique_string }}", "a7wkljktk6wne"),
         ("{{ 'kv--prod' | mlops.azure.name_errors('key_vault') | length }}", 1),
         ("{{ 'kv-prod' is mlops.azure.valid_resource_name('key_vault') }}", True),
