@@ -202,9 +202,13 @@ def principal_refusal(principal_type, allow_user_principals, label):
 def resolve_role(module, client, scope, role):
     """The role definition shape for ``role`` (a built-in or custom role name, a GUID or a role definition id).
 
-    Names are looked up at ``scope`` with ``$filter=roleName eq '...'``; GUIDs and ids are read at ``scope``.
-    Raises ``RoleNotFound``.
+    Names are looked up with ``$filter=roleName eq '...'`` and GUIDs and ids are read at the subscription of
+    ``scope`` (where built-in and subscription custom roles are visible), so a role resolves even while the scope
+    itself does not exist yet (check mode on an empty subscription). Raises ``RoleNotFound``.
     """
+    subscription = scope_subscription(scope)
+    if subscription:
+        scope = "/subscriptions/" + subscription
     guid = role_guid(role)
     if guid is not None:
         from azure.core.exceptions import AzureError
@@ -238,16 +242,25 @@ def resolve_role(module, client, scope, role):
     return found[0]
 
 
-def list_for_principal(module, client, scope, principal_id):
-    """The assignments of ``principal_id`` that Azure lists at ``scope`` (at, above and below it)."""
+def list_for_principal(module, client, scope, principal_id, missing_scope_ok=False):
+    """The assignments of ``principal_id`` that Azure lists at ``scope`` (at, above and below it).
+
+    With ``missing_scope_ok``, a scope that does not exist (404) has none instead of failing the module.
+    """
+    from azure.core.exceptions import AzureError
+
     label = f"role assignments of principal '{principal_id}' at scope '{scope}'"
-    with module.azure_errors("list", label):
+    try:
         return [
             role_assignment_shape(rest_dict(item))
             for item in client.role_assignments.list_for_scope(
                 normalise_scope(scope), filter=principal_filter(principal_id)
             )
         ]
+    except AzureError as exc:
+        if missing_scope_ok and is_not_found(exc):
+            return []
+        module.fail_azure(exc, "list", label)
 
 
 def list_at_scope(module, client, scope):
@@ -301,7 +314,10 @@ class RoleAssignment(AzureResource):
 
     def read(self):
         self.resolve()
-        listed = list_for_principal(self.module, self.client, self.scope, self.principal_id)
+        # In check mode the scope may be a resource this run would create: none there means no assignment.
+        listed = list_for_principal(
+            self.module, self.client, self.scope, self.principal_id, missing_scope_ok=self.check_mode
+        )
         self.found = [item for item in listed if matches(item, self.scope, self.principal_id, self.guid)]
         if not self.found:
             return None
