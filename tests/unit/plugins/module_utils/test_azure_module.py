@@ -1,0 +1,397 @@
+"""The module wrapper: auth options, clouds, credentials, clients and error translation, without a network."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mlops.azure.plugins.module_utils import _azure_module as am
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ResourceNotFoundError,
+    ServiceRequestError,
+)
+
+AUTH_ENV = (
+    "AZURE_SUBSCRIPTION_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_SECRET",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_TENANT",
+    "AZURE_TENANT_ID",
+    "AZURE_CLOUD_ENVIRONMENT",
+)
+
+
+_OPEN = contextlib.ExitStack()
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for name in AUTH_ENV:
+        monkeypatch.delenv(name, raising=False)
+    with _OPEN:
+        yield
+
+
+class FakeResponse:
+    def __init__(self, status, body, headers=None):
+        self.status_code = status
+        self.reason = "Reason"
+        self.headers = headers or {}
+        self._body = body
+
+    def text(self, encoding=None):
+        return json.dumps(self._body) if not isinstance(self._body, str) else self._body
+
+
+def arm_error(cls, status, code, message, target=None, headers=None):
+    body = {"error": {"code": code, "message": message}}
+    if target:
+        body["error"]["target"] = target
+    return cls(response=FakeResponse(status, body, headers))
+
+
+def make_module(args=None, spec=None, check_mode=False):
+    args = dict(args or {})
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    # The module args (and the JSON profile fail_json needs) stay patched until the test ends.
+    _OPEN.enter_context(patch_module_args(args))
+    module = am.AzureModule(argument_spec=spec or {}, supports_check_mode=True)
+    module.warnings_seen = []
+    module.warn = module.warnings_seen.append
+    return module
+
+
+def run_failing(capsys, func):
+    with pytest.raises(SystemExit):
+        func()
+    return json.loads(capsys.readouterr().out)
+
+
+# --------------------------------------------------------------------------------------------- options
+
+
+def test_auth_options_read_their_environment_fallbacks(monkeypatch):
+    monkeypatch.setenv("AZURE_SUBSCRIPTION_ID", "sub")
+    monkeypatch.setenv("AZURE_CLIENT_ID", "app")
+    monkeypatch.setenv("AZURE_SECRET", "awx-secret")
+    monkeypatch.setenv("AZURE_CLIENT_SECRET", "sdk-secret")
+    monkeypatch.setenv("AZURE_TENANT_ID", "tenant-b")
+    monkeypatch.setenv("AZURE_CLOUD_ENVIRONMENT", "AzureUSGovernment")
+    module = make_module()
+    assert module.params["subscription_id"] == "sub"
+    assert module.params["client_id"] == "app"
+    assert module.params["secret"] == "awx-secret", "AZURE_SECRET (as AWX injects it) comes first"
+    assert module.params["tenant"] == "tenant-b"
+    assert module.cloud.name == "AzureUSGovernment"
+
+
+def test_secret_is_no_log_and_cloud_defaults_to_public():
+    assert am.AZURE_AUTH_ARGSPEC["secret"]["no_log"] is True
+    module = make_module()
+    assert module.cloud is am.KNOWN_CLOUDS["azurecloud"]
+    assert module.cloud.scope == "https://management.azure.com/.default"
+
+
+def test_missing_subscription_fails_clearly(capsys):
+    module = make_module()
+    result = run_failing(capsys, lambda: module.subscription_id)
+    assert "AZURE_SUBSCRIPTION_ID" in result["msg"]
+
+
+# --------------------------------------------------------------------------------------------- clouds
+
+EMULATOR_METADATA = {
+    "name": "ArmEmulator",
+    "resourceManager": "https://127.0.0.1:8443/",
+    "authentication": {
+        "loginEndpoint": "https://127.0.0.1:8443/login/",
+        "audiences": ["https://management.core.windows.net/", "https://127.0.0.1:8443/"],
+    },
+}
+
+
+def test_known_clouds_case_insensitive():
+    assert am.resolve_cloud("azurechinacloud").resource_manager == "https://management.chinacloudapi.cn"
+    assert am.resolve_cloud(None).name == "AzureCloud"
+    assert am.resolve_cloud("AzurePublicCloud").name == "AzureCloud"
+
+
+def test_cloud_url_is_discovered_through_metadata():
+    seen = []
+
+    def fetch(url):
+        seen.append(url)
+        return am.cloud_from_metadata(url, EMULATOR_METADATA)
+
+    cloud = am.resolve_cloud("https://127.0.0.1:8443", fetch=fetch)
+    assert seen == ["https://127.0.0.1:8443"]
+    assert cloud.custom
+    assert cloud.resource_manager == "https://127.0.0.1:8443"
+    assert cloud.authority == "https://127.0.0.1:8443/login"
+    assert cloud.scope == "https://127.0.0.1:8443/.default", "the audience naming the ARM endpoint wins"
+
+
+def test_metadata_list_form_picks_the_matching_cloud():
+    public = {
+        "name": "AzureCloud",
+        "resourceManager": "https://management.azure.com/",
+        "authentication": {
+            "loginEndpoint": "https://login.microsoftonline.com/",
+            "audiences": ["https://management.core.windows.net/", "https://management.azure.com/"],
+        },
+    }
+    cloud = am.cloud_from_metadata("https://127.0.0.1:8443", [public, EMULATOR_METADATA])
+    assert cloud.name == "ArmEmulator"
+    cloud = am.cloud_from_metadata("https://management.azure.com", [public])
+    assert cloud.scope == "https://management.azure.com/.default"
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("http://127.0.0.1:8443", "https"),
+        ("AzureMars", "neither a known cloud"),
+    ],
+)
+def test_bad_cloud_values_are_refused(value, words):
+    with pytest.raises(am.CloudError) as caught:
+        am.resolve_cloud(value, fetch=lambda url: pytest.fail("must not fetch"))
+    assert words in str(caught.value)
+
+
+def test_metadata_without_https_login_is_refused():
+    document = dict(EMULATOR_METADATA, authentication={"loginEndpoint": "http://x/", "audiences": ["https://a/"]})
+    with pytest.raises(am.CloudError):
+        am.cloud_from_metadata("https://127.0.0.1:8443", document)
+    with pytest.raises(am.CloudError):
+        am.cloud_from_metadata("https://127.0.0.1:8443", {"name": "x"})
+
+
+def test_bad_cloud_fails_the_module(capsys):
+    module = make_module({"cloud_environment": "http://example.test"})
+    result = run_failing(capsys, lambda: module.cloud)
+    assert result["msg"].startswith("cloud_environment:")
+
+
+# --------------------------------------------------------------------------------------------- credentials
+
+
+def _custom(module):
+    module._cloud = am.cloud_from_metadata("https://127.0.0.1:8443", EMULATOR_METADATA)
+    return module
+
+
+def test_service_principal_uses_client_secret_credential(monkeypatch):
+    from azure import identity
+
+    captured = {}
+
+    class Recorder:
+        def __init__(self, tenant, client_id, secret, **kwargs):
+            captured.update(tenant=tenant, client_id=client_id, secret=secret, **kwargs)
+
+    monkeypatch.setattr(identity, "ClientSecretCredential", Recorder)
+    module = _custom(make_module({"client_id": "app", "secret": "s3cret", "tenant": "t1"}))
+    assert isinstance(module.credential, Recorder)
+    assert captured == {
+        "tenant": "t1",
+        "client_id": "app",
+        "secret": "s3cret",
+        "authority": "https://127.0.0.1:8443/login",
+        "disable_instance_discovery": True,
+    }
+
+
+def test_public_cloud_keeps_instance_discovery(monkeypatch):
+    from azure import identity
+
+    captured = {}
+    monkeypatch.setattr(identity, "ClientSecretCredential", lambda *a, **k: captured.update(k) or object())
+    module = make_module({"client_id": "app", "secret": "s", "tenant": "t"})
+    module.credential  # noqa: B018
+    assert captured["disable_instance_discovery"] is False
+    assert captured["authority"] == "https://login.microsoftonline.com"
+
+
+def test_without_secret_the_default_chain_is_used(monkeypatch):
+    from azure import identity
+
+    captured = {}
+
+    class Recorder:
+        def __init__(self, **kwargs):
+            captured.update(kwargs)
+
+    monkeypatch.setattr(identity, "DefaultAzureCredential", Recorder)
+    module = make_module({"client_id": "mi-client"})
+    assert isinstance(module.credential, Recorder)
+    assert captured["managed_identity_client_id"] == "mi-client"
+    assert captured["exclude_powershell_credential"] and captured["exclude_shared_token_cache_credential"]
+    assert "exclude_cli_credential" not in captured, "the Azure CLI login stays in the chain"
+    assert "exclude_environment_credential" not in captured
+    assert "exclude_managed_identity_credential" not in captured
+    assert "exclude_workload_identity_credential" not in captured
+
+
+def test_secret_without_tenant_fails(capsys):
+    module = make_module({"client_id": "app", "secret": "s"})
+    result = run_failing(capsys, lambda: module.credential)
+    assert "tenant" in result["msg"] and "s3cret" not in json.dumps(result)
+
+
+def test_tenant_from_token_claims():
+    claims = base64.urlsafe_b64encode(json.dumps({"tid": "tenant-from-token"}).encode()).decode().rstrip("=")
+
+    class Token:
+        token = "h." + claims + ".sig"
+
+    class Credential:
+        def get_token(self, *scopes):
+            assert scopes == ("https://management.azure.com/.default",)
+            return Token()
+
+    module = make_module()
+    module._credential = Credential()
+    assert module.tenant_id == "tenant-from-token"
+    assert make_module({"tenant": "explicit"}).tenant_id == "explicit"
+    assert am.decode_jwt_claims("not-a-jwt") == {}
+
+
+# --------------------------------------------------------------------------------------------- clients
+
+
+class FakeClient:
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+
+def test_client_gets_base_url_scope_and_is_reused():
+    module = _custom(make_module({"subscription_id": "sub"}))
+    module._credential = object()
+    client = module.client(FakeClient)
+    assert client.kwargs["base_url"] == "https://127.0.0.1:8443"
+    assert client.kwargs["credential_scopes"] == ["https://127.0.0.1:8443/.default"]
+    assert client.kwargs["subscription_id"] == "sub"
+    assert client.kwargs["credential"] is module._credential
+    assert module.client(FakeClient) is client
+    other = module.client(FakeClient, subscription_id="foreign")
+    assert other is not client and other.kwargs["subscription_id"] == "foreign"
+
+
+def test_missing_sdk_is_a_clear_failure(capsys):
+    missing = am.optional_import("azure.mgmt.does_not_exist", "Client", "azure-mgmt-does-not-exist")
+    assert isinstance(missing, am.MissingSDK) and not missing
+    module = make_module({"subscription_id": "sub"})
+    result = run_failing(capsys, lambda: module.client(missing))
+    assert "azure-mgmt-does-not-exist" in result["msg"]
+
+
+def test_optional_import_of_an_installed_sdk():
+    assert am.optional_import("json", "dumps", "json") is json.dumps
+
+
+# --------------------------------------------------------------------------------------------- errors
+
+
+def test_arm_error_names_resource_code_and_next_step(capsys):
+    module = make_module()
+    exc = arm_error(
+        ResourceNotFoundError,
+        404,
+        "ResourceGroupNotFound",
+        "Resource group 'rg1' could not be found.",
+        headers={"x-ms-request-id": "req-1"},
+    )
+
+    def fail():
+        with module.azure_errors("create", "key vault 'kv1'"):
+            raise exc
+
+    result = run_failing(capsys, fail)
+    assert result["failed"]
+    assert result["msg"].startswith("Could not create key vault 'kv1': Azure answered 404 ResourceGroupNotFound:")
+    assert "mlops.azure.resource_group" in result["msg"]
+    assert result["azure_error"]["code"] == "ResourceGroupNotFound"
+    assert result["azure_error"]["request_id"] == "req-1"
+    assert "exception" not in result, "no traceback reaches the user"
+
+
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (arm_error(HttpResponseError, 409, "VaultAlreadyExists", "The vault name 'x' is already in use."), "global"),
+        (arm_error(HttpResponseError, 403, "AuthorizationFailed", "no"), "role"),
+        (arm_error(HttpResponseError, 429, "SubscriptionRequestsThrottled", "slow down"), "fewer forks"),
+        (arm_error(HttpResponseError, 503, "ServiceUnavailable", "busy"), "run again later"),
+        (arm_error(HttpResponseError, 400, "SomethingNew", "bad"), "documentation"),
+        (ServiceRequestError("Connection refused"), "REQUESTS_CA_BUNDLE"),
+        (ClientAuthenticationError("AADSTS7000215: Invalid client secret provided."), "client_id, secret"),
+    ],
+)
+def test_hints(exc, words):
+    details = am.describe_azure_error(exc)
+    message = am.format_azure_failure("update", "thing 't'", details)
+    assert message.startswith("Could not update thing 't'")
+    assert words in message
+    assert "What to do:" in message
+
+
+def test_non_json_error_body():
+    exc = HttpResponseError(response=FakeResponse(502, "<html>Bad Gateway</html>"))
+    details = am.describe_azure_error(exc)
+    assert details["status"] == 502 and details["code"] is None
+    assert "run again later" in am.format_azure_failure("read", "x", details)
+
+
+def test_other_exceptions_are_not_swallowed():
+    module = make_module()
+    with pytest.raises(KeyError), module.azure_errors("read", "x"):
+        raise KeyError("a bug stays a bug")
+
+
+def test_read_returns_none_on_404_and_warns_for_a_missing_group():
+    module = make_module({"resource_group": "rg1"}, spec={"resource_group": {"type": "str"}})
+
+    def missing_group():
+        raise arm_error(ResourceNotFoundError, 404, "ResourceGroupNotFound", "nope")
+
+    def missing():
+        raise arm_error(ResourceNotFoundError, 404, "ResourceNotFound", "nope")
+
+    assert module.read("vault", missing) is None
+    assert not module.warnings_seen
+    assert module.read("vault", missing_group) is None
+    assert any("rg1" in warning for warning in module.warnings_seen)
+    assert module.read("vault", lambda: {"id": "x"}) == {"id": "x"}
+
+
+def test_rest_dict_of_sdk_models():
+    from azure.mgmt.keyvault import models
+
+    vault = models.Vault(
+        {"id": "/x", "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}}, "location": "l"}
+    )
+    assert am.rest_dict(vault) == {
+        "id": "/x",
+        "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}},
+        "location": "l",
+    }
+    assert am.rest_dict(None) is None
+
+
+def test_parse_resource_id():
+    parsed = am.parse_resource_id("/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv1")
+    assert parsed == {"subscription_id": "S", "resource_group": "RG", "name": "kv1"}
+    assert am.parse_resource_id(None) == {}
+
+
+def test_string_tags():
+    assert am.string_tags({"a": 1, "b": None, "c": True}) == {"a": "1", "b": "", "c": "True"}
+    assert am.string_tags(None) is None
