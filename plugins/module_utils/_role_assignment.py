@@ -207,37 +207,37 @@ def resolve_role(module, client, scope, role):
     itself does not exist yet (check mode on an empty subscription). Raises ``RoleNotFound``.
     """
     subscription = scope_subscription(scope)
-    if subscription:
-        scope = "/subscriptions/" + subscription
+    where = normalise_scope("/subscriptions/" + subscription if subscription else scope)
     guid = role_guid(role)
     if guid is not None:
         from azure.core.exceptions import AzureError
 
         try:
-            body = rest_dict(client.role_definitions.get(normalise_scope(scope), guid))
+            body = rest_dict(client.role_definitions.get(where, guid))
         except AzureError as exc:
             # 404 RoleDefinitionDoesNotExist: no such role; any other 404 (ResourceNotFound, ResourceGroupNotFound)
             # is about the scope, and Azure's own error says which.
             if not is_not_found(exc) or not (error_code(exc) or "").startswith("RoleDefinition"):
-                module.fail_azure(exc, "read", f"role definition '{guid}' at scope '{scope}'")
+                module.fail_azure(exc, "read", f"role definition '{guid}' at scope '{where}'")
             raise RoleNotFound(
-                f"No role definition with id '{guid}' is visible at scope '{scope}': check the id, or use the role's "
+                f"No role definition with id '{guid}' is visible at scope '{where}' (looked up for scope '{scope}'): "
+                "check the id, or use the role's "
                 "name (for example 'Storage Blob Data Reader')."
             ) from None
         return role_definition_shape(body)
-    label = f"role definitions named '{role}' at scope '{scope}'"
+    label = f"role definitions named '{role}' at scope '{where}'"
     with module.azure_errors("list", label):
         found = [
             role_definition_shape(rest_dict(item))
-            for item in client.role_definitions.list(normalise_scope(scope), filter=role_name_filter(role))
+            for item in client.role_definitions.list(where, filter=role_name_filter(role))
         ]
     exact = [item for item in found if (item.get("role_name") or "") == role]
     found = exact or [item for item in found if (item.get("role_name") or "").casefold() == role.casefold()]
     if not found:
         raise RoleNotFound(
-            f"No role named '{role}' is assignable at scope '{scope}'. Role names are the display names Azure shows, "
-            "for example 'Storage Blob Data Contributor' or 'Key Vault Secrets User'; check the spelling, or give the "
-            "role definition id."
+            f"No role named '{role}' is visible at scope '{where}' (looked up for scope '{scope}'). Role names are "
+            "the display names Azure shows, for example 'Storage Blob Data Contributor' or 'Key Vault Secrets User'; "
+            "check the spelling, or give the role definition id."
         )
     return found[0]
 

@@ -269,13 +269,16 @@ def test_user_policy():
 # Role resolution
 # ---------------------------------------------------------------------------------------------
 
+SUBSCRIPTION_SCOPE = "/" + "/".join(VAULT.strip("/").split("/")[:2])
 
-def test_resolve_by_name_filters_at_the_scope():
+
+def test_resolve_by_name_filters_at_the_scopes_subscription():
     client = FakeClient()
     module = FakeModule(client)
     role = ra.resolve_role(module, client, VAULT, "storage blob data reader")
     assert role["id"].endswith(READER) and role["role_name"] == "Storage Blob Data Reader"
-    assert client.role_definitions.calls == [("list", VAULT, "roleName eq 'storage blob data reader'")]
+    # At the subscription, so the role resolves while the scope itself does not exist yet (check mode).
+    assert client.role_definitions.calls == [("list", SUBSCRIPTION_SCOPE, "roleName eq 'storage blob data reader'")]
 
 
 @pytest.mark.parametrize("value", [READER, READER_ID])
@@ -283,7 +286,7 @@ def test_resolve_by_guid_or_id_reads_it(value):
     client = FakeClient()
     role = ra.resolve_role(FakeModule(client), client, VAULT, value)
     assert role["role_name"] == "Storage Blob Data Reader"
-    assert client.role_definitions.calls == [("get", VAULT, READER)]
+    assert client.role_definitions.calls == [("get", SUBSCRIPTION_SCOPE, READER)]
 
 
 @pytest.mark.parametrize("value", ["Storage Blob Data Raeder", "0c7a3b6c-2a1b-4c5d-8e9f-0a1b2c3d4e5f"])
