@@ -114,6 +114,19 @@ def _strip_optional(annotation: Any) -> Any:
     return annotation
 
 
+# Enums whose values combine as comma-separated flags: storage networkAcls.bypass takes "Logging, AzureServices"
+# (the REST spec: "any combination of Logging|Metrics|AzureServices"), though the SDK types it as one enum value.
+FLAG_ENUMS = {"Bypass"}
+
+
+def _enum_accepts(enum_cls: type, value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    allowed = {str(m.value).lower() for m in enum_cls}
+    parts = [value] if enum_cls.__name__ not in FLAG_ENUMS else [p.strip() for p in value.split(",")]
+    return all(part.lower() in allowed for part in parts)
+
+
 def _enum_in(annotation: Any) -> Optional[type]:
     candidates = typing.get_args(annotation) if typing.get_origin(annotation) is typing.Union else (annotation,)
     for arg in candidates:
@@ -128,7 +141,7 @@ def _check_type(value: Any, annotation: Any, path: str) -> None:
         if not isinstance(value, str):
             raise Problem(path, f"The value of '{path}' must be a string.", "type")
         allowed = [str(m.value) for m in enum_cls]
-        if value.lower() not in {a.lower() for a in allowed}:
+        if not _enum_accepts(enum_cls, value):
             raise Problem(
                 path, f"The value '{value}' of '{path}' is not valid. Allowed values are: {', '.join(allowed)}.", "enum"
             )
@@ -231,7 +244,7 @@ def _check_msrest_value(item: Any, type_name: str, rules: dict, path: str, modul
         importlib.import_module(module.__name__.rsplit(".", 1)[0]), type_name, None
     )
     if isinstance(target, type) and issubclass(target, enum.Enum):
-        if not isinstance(item, str) or item.lower() not in {str(m.value).lower() for m in target}:
+        if not _enum_accepts(target, item):
             allowed = ", ".join(str(m.value) for m in target)
             raise Problem(path, f"The value '{item}' of '{path}' is not valid. Allowed values are: {allowed}.", "enum")
     elif isinstance(target, type) and hasattr(target, "_attribute_map"):

@@ -236,12 +236,6 @@ def test_throttling_unavailable_and_failed_operation(play, st_env):
     assert "What to do" in failed["msg"]
 
 
-@pytest.mark.xfail(
-    reason="emulator bug: it validates networkAcls.bypass as a single enum value and answers 400 "
-    "InvalidRequestPropertyValue to 'AzureServices, Logging'; Azure accepts any comma-separated combination of "
-    "Logging, Metrics and AzureServices",
-    strict=False,
-)
 def test_combined_bypass_flags(play, st_env):
     args = {"location": LOCATION, "network_acls": {"bypass": ["AzureServices", "Logging"]}}
     created, again = play([account(**args), account(network_acls={"bypass": ["Logging", "AzureServices"]})])

@@ -18,11 +18,11 @@ import types
 def install_cache():
     from ansible_test._internal.python_requirements import get_venv_packages
 
-    python = types.SimpleNamespace(version="%d.%d" % sys.version_info[:2])
+    python = types.SimpleNamespace(version="{}.{}".format(*sys.version_info[:2]))
     version = get_venv_packages(python)["pip"]
     cache = os.path.expanduser("~/.ansible/test/cache")
     os.makedirs(cache, exist_ok=True)
-    target = os.path.join(cache, "get_pip_%s.py" % version.replace(".", "_"))
+    target = os.path.join(cache, f"get_pip_{version.replace('.', '_')}.py")
     shutil.copyfile(os.path.abspath(__file__), target)
 
 
