@@ -177,7 +177,7 @@ def test_reconcile_update_patches_only_what_differs_and_keeps_other_policies():
         resource, {"public_network_access": "Disabled", "export_policy": "disabled", "tags": {"env": "dev"}}
     )
     assert result["changed"]
-    (_rg, _name, sent), _ = client.registries.begin_update.call_args
+    (_rg, _name, sent), _kwargs = client.registries.begin_update.call_args
     assert sent == {
         "properties": {
             "publicNetworkAccess": "Disabled",

@@ -104,7 +104,7 @@ def test_update_keeps_event_hub_and_unmanaged_entries():
     resource, client = setting(current)
     client.diagnostic_settings.get.side_effect = [current, current]
     reconcile(resource, {"storage_account_id": ST, "metrics": [{"category": "AllMetrics", "enabled": True}]})
-    (resource_uri, name, sent), _ = client.diagnostic_settings.create_or_update.call_args
+    (resource_uri, name, sent), _kwargs = client.diagnostic_settings.create_or_update.call_args
     assert resource_uri == VAULT and name == "audit"
     assert sent == {
         "properties": {

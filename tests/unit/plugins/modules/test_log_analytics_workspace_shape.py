@@ -73,7 +73,7 @@ def test_update_body_keeps_the_other_features():
     client.workspaces.get.side_effect = [current, body(features={"disableLocalAuth": True})]
     result = reconcile(resource, {"disable_local_auth": True, "daily_quota_gb": 2.5, "retention_in_days": 30})
     assert result["changed"]
-    (_rg, _name, sent), _ = client.workspaces.update.call_args
+    (_rg, _name, sent), _kwargs = client.workspaces.update.call_args
     assert sent == {
         "properties": {
             "features": {"enableLogAccessUsingOnlyResourcePermissions": True, "disableLocalAuth": True},

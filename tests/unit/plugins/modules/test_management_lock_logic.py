@@ -112,7 +112,7 @@ class FakeLocks:
     def __getattr__(self, name):
         if name.endswith("_by_scope"):
             raise AssertionError(f"{name} URL-encodes the scope; it must not be used")
-        verb, _, level = name.partition("_at_")
+        verb, _sep, level = name.partition("_at_")
         if not level:
             raise AttributeError(name)
 

@@ -105,7 +105,7 @@ class FakeModule:
 
 class FakeVaults:
     def __init__(self, taken=(), deleted=(), mine=()):
-        self.taken = set(taken) | {d for d in deleted} | set(mine)
+        self.taken = set(taken) | set(deleted) | set(mine)
         self.deleted = deleted
         self.mine = mine
         self.list_calls = 0

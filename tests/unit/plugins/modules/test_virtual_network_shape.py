@@ -157,7 +157,7 @@ def test_update_resends_everything_it_does_not_manage():
             ]
         },
     )
-    (_rg, _name, sent), _ = client.virtual_networks.begin_create_or_update.call_args
+    (_rg, _name, sent), _kwargs = client.virtual_networks.begin_create_or_update.call_args
     assert "etag" not in sent and "resourceGuid" not in sent["properties"]
     assert sent["properties"]["addressSpace"] == {"addressPrefixes": ["10.0.0.0/16"]}
     names = [item["name"] for item in sent["properties"]["subnets"]]
@@ -178,7 +178,7 @@ def test_purge_subnets_drops_unlisted():
     client.virtual_networks.get.side_effect = [current, current]
     result = reconcile(resource, {"subnets": [{"name": "a", "address_prefix": "10.0.1.0/24"}]})
     assert result["changed"]
-    (_rg, _name, sent), _ = client.virtual_networks.begin_create_or_update.call_args
+    (_rg, _name, sent), _kwargs = client.virtual_networks.begin_create_or_update.call_args
     assert [item["name"] for item in sent["properties"]["subnets"]] == ["a"]
 
 
