@@ -9,7 +9,7 @@ Locks are reached through the subscription-, resource-group- and resource-level 
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, rest_dict
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, norm_ci
 
 ManagementLockClient = optional_import("azure.mgmt.resource.locks", "ManagementLockClient", "azure-mgmt-resource-locks")
@@ -117,6 +117,27 @@ def lock_body(shape):
     if shape.get("owners"):
         properties["owners"] = [{"applicationId": owner} for owner in shape["owners"]]
     return {"properties": properties}
+
+
+def list_locks(module, scope):
+    """The locks Azure lists at ``scope`` (a ``LockScope``), each with the scope it sits on (from its id)."""
+    locks = module.client(ManagementLockClient, subscription_id=scope.subscription_id).management_locks
+    if scope.level == "resource":
+        operation = locks.list_at_resource_level
+        args = (scope.resource_group, scope.namespace, scope.parent_path, scope.resource_type, scope.resource_name)
+    elif scope.level == "resource_group":
+        operation, args = locks.list_at_resource_group_level, (scope.resource_group,)
+    else:
+        operation, args = locks.list_at_subscription_level, ()
+    with module.azure_errors("list", f"management locks at '{scope.id}'"):
+        shapes = [lock_shape(rest_dict(item), scope) for item in operation(*args)]
+    for shape in shapes:
+        # A lock's own scope is its id less the locks segment (a listing may hold locks of other scopes).
+        lock_id = shape.get("id") or ""
+        cut = lock_id.lower().rfind("/providers/microsoft.authorization/locks/")
+        if cut > 0:
+            shape["scope"] = lock_id[:cut]
+    return shapes
 
 
 class ManagementLock(AzureResource):

@@ -125,3 +125,26 @@ def test_refusals(play, lock_env):
     assert missing["failed"] and "ResourceGroupNotFound" in missing["msg"] and "rg-missing" in missing["msg"]
     sent = writes(lock_env.requests())
     assert all("rg-missing" in w and w.endswith(" 404") for w in sent), "nothing else reached Azure: " + repr(sent)
+
+
+def test_info_lists_the_locks_at_a_scope(play, lock_env):
+    group_scope = f"/subscriptions/{lock_env.subscription_id}/resourceGroups/{RG}"
+    _on_account_lock, on_account, _on_group_lock, on_group, by_name, missing = play(
+        [
+            lock(scope=lock_env.account_id, level="ReadOnly"),
+            {"mlops.azure.management_lock_info": {"scope": lock_env.account_id}},
+            lock(resource_group=RG, level="CanNotDelete"),
+            {"mlops.azure.management_lock_info": {"resource_group": RG}},
+            {"mlops.azure.management_lock_info": {"resource_group": RG, "name": "other"}},
+            {"mlops.azure.management_lock_info": {"resource_group": "rg-does-not-exist"}},
+        ]
+    )
+    assert not on_account["changed"]
+    assert [(lk["name"], lk["level"], lk["scope"].lower()) for lk in on_account["management_locks"]] == [
+        (NAME, "ReadOnly", lock_env.account_id.lower())
+    ]
+    assert (NAME, "CanNotDelete", group_scope.lower()) in [
+        (lk["name"], lk["level"], lk["scope"].lower()) for lk in on_group["management_locks"]
+    ]
+    assert by_name["management_locks"] == []
+    assert missing.get("failed") and "ResourceGroupNotFound" in missing["msg"]
