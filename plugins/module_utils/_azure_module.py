@@ -596,6 +596,23 @@ class AzureModule(AnsibleModule):
         with self.azure_errors(action, label):
             return func(*args, **kwargs)
 
+    def read_resources(self, kind, operations, name=None, resource_group=None, plural=None):
+        """What an ``_info`` module returns, as REST JSON: the resource ``name`` of ``resource_group`` (none when it
+        does not exist), every ``kind`` of ``resource_group``, or every one of the subscription. ``operations`` is an
+        SDK operations group with ``get``, ``list_by_resource_group`` and ``list`` (``client.registries``, ...);
+        ``plural`` names several of ``kind`` in messages (default: ``kind`` + "s")."""
+        plural = plural or kind + "s"
+        if name:
+            body = self.read(
+                f"{kind} '{name}' in resource group '{resource_group}'", operations.get, resource_group, name
+            )
+            return [body] if body is not None else []
+        if resource_group:
+            with self.azure_errors("list", f"the {plural} of resource group '{resource_group}'"):
+                return [rest_dict(item) for item in operations.list_by_resource_group(resource_group)]
+        with self.azure_errors("list", f"the {plural} of subscription {self.subscription_id}"):
+            return [rest_dict(item) for item in operations.list()]
+
     def read(self, label, func, *args, **kwargs):
         """``func(...)`` as REST JSON, or ``None`` on 404. Warns when the resource group itself is missing."""
         try:

@@ -121,7 +121,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._app_insights import (
     app_insights_shape,
     component_secrets,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 
 
 def main():
@@ -142,19 +142,7 @@ def main():
             "the output or the logs."
         )
     client = module.client(ApplicationInsightsManagementClient)
-    if name:
-        body = module.read(
-            f"Application Insights component '{name}' in resource group '{group}'", client.components.get, group, name
-        )
-        bodies = [body] if body is not None else []
-    elif group:
-        with module.azure_errors("list", f"the Application Insights components of resource group '{group}'"):
-            bodies = [rest_dict(item) for item in client.components.list_by_resource_group(group)]
-    else:
-        with module.azure_errors(
-            "list", f"the Application Insights components of subscription {module.subscription_id}"
-        ):
-            bodies = [rest_dict(item) for item in client.components.list()]
+    bodies = module.read_resources("Application Insights component", client.components, name, group)
     result = dict(changed=False, app_insights=[app_insights_shape(body) for body in bodies])
     if module.params["return_connection_string"]:
         result["connection_strings"] = dict((body.get("id"), component_secrets(body)) for body in bodies)

@@ -102,7 +102,7 @@ container_registries:
       type: str
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._container_registry import (
     ContainerRegistryManagementClient,
     container_registry_shape,
@@ -118,20 +118,8 @@ def main():
     name = module.params["name"]
     group = module.params["resource_group"]
     client = module.client(ContainerRegistryManagementClient)
-    if name:
-        body = module.read(
-            f"container registry '{name}' in resource group '{group}'", client.registries.get, group, name
-        )
-        registries = [container_registry_shape(body)] if body is not None else []
-    elif group:
-        with module.azure_errors("list", f"the container registries of resource group '{group}'"):
-            registries = [
-                container_registry_shape(rest_dict(item)) for item in client.registries.list_by_resource_group(group)
-            ]
-    else:
-        with module.azure_errors("list", f"the container registries of subscription {module.subscription_id}"):
-            registries = [container_registry_shape(rest_dict(item)) for item in client.registries.list()]
-    module.exit_json(changed=False, container_registries=registries)
+    bodies = module.read_resources("container registry", client.registries, name, group, "container registries")
+    module.exit_json(changed=False, container_registries=[container_registry_shape(body) for body in bodies])
 
 
 if __name__ == "__main__":

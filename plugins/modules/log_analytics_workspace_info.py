@@ -92,7 +92,7 @@ log_analytics_workspaces:
       type: str
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._log_analytics_workspace import (
     LogAnalyticsManagementClient,
     log_analytics_workspace_shape,
@@ -108,21 +108,8 @@ def main():
     name = module.params["name"]
     group = module.params["resource_group"]
     client = module.client(LogAnalyticsManagementClient)
-    if name:
-        body = module.read(
-            f"Log Analytics workspace '{name}' in resource group '{group}'", client.workspaces.get, group, name
-        )
-        workspaces = [log_analytics_workspace_shape(body)] if body is not None else []
-    elif group:
-        with module.azure_errors("list", f"the Log Analytics workspaces of resource group '{group}'"):
-            workspaces = [
-                log_analytics_workspace_shape(rest_dict(item))
-                for item in client.workspaces.list_by_resource_group(group)
-            ]
-    else:
-        with module.azure_errors("list", f"the Log Analytics workspaces of subscription {module.subscription_id}"):
-            workspaces = [log_analytics_workspace_shape(rest_dict(item)) for item in client.workspaces.list()]
-    module.exit_json(changed=False, log_analytics_workspaces=workspaces)
+    bodies = module.read_resources("Log Analytics workspace", client.workspaces, name, group)
+    module.exit_json(changed=False, log_analytics_workspaces=[log_analytics_workspace_shape(body) for body in bodies])
 
 
 if __name__ == "__main__":
