@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
+    optional_import,
+    parse_resource_id,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     Refusal,
     norm_ci,
     norm_id,
@@ -121,7 +124,7 @@ def component_body(shape, location, current_raw=None):
     return body
 
 
-class AppInsights(AzureResource):
+class AppInsights(GroupedResource):
     kind = "Application Insights component"
     immutable = {
         "location": "A component's location is fixed at creation: create a new component to use another location.",
@@ -147,15 +150,6 @@ class AppInsights(AzureResource):
     def secrets(self):
         """The connection string and instrumentation key of the component as last read (for ``no_log`` output)."""
         return component_secrets(self.raw)
-
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
 
     def check(self, desired, current):
         super().check(desired, current)

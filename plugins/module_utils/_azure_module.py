@@ -22,7 +22,7 @@ import logging
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, Refusal
 
 COLLECTION_USER_AGENT = "mlops.azure/0.1.0"
 
@@ -634,3 +634,33 @@ class AzureModule(AnsibleModule):
             return reconcile_func(resource, *args, **kwargs)
         except Refusal as refusal:
             self.fail_refusal(refusal)
+
+
+class GroupedResource(AzureResource):
+    """A resource that lives in a resource group. Subclasses set ``module``, ``resource_group`` and ``location``
+    (the ``location`` option, or ``None`` to create the resource in the group's location)."""
+
+    def create_location(self, desired):
+        if desired.get("location"):
+            return desired["location"]
+        if self.location is None:
+            # Imported here: the resource group SDK is only loaded by modules that need the group's location.
+            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
+
+            self.location = resource_group_location(self.module, self.resource_group)
+        return self.location
+
+    def check_name_available(self, check_name_availability, resource_type, advice):
+        """Refuse to create a resource with a global name that ``check_name_availability`` (the service's
+        operation) says is not free; ``advice`` says what to do instead."""
+        result = self.module.call(
+            "check the name of", self.label, check_name_availability, {"name": self.name, "type": resource_type}
+        )
+        result = rest_dict(result) or {}
+        if result.get("nameAvailable") is False:
+            raise Refusal(
+                "{} cannot be created: the name is not available ({}: {}). {}".format(
+                    self.label, result.get("reason"), result.get("message"), advice
+                ),
+                name_available=False,
+            )

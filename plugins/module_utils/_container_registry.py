@@ -12,12 +12,11 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
     optional_import,
     parse_resource_id,
-    rest_dict,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListOf,
     Refusal,
     canonical_ip,
@@ -205,7 +204,7 @@ def update_body(after, differences, current_raw=None):
     return body
 
 
-class ContainerRegistry(AzureResource):
+class ContainerRegistry(GroupedResource):
     kind = "container registry"
     immutable = {
         "location": "A registry's location is fixed at creation: create a new registry (and geo-replicate if "
@@ -239,15 +238,6 @@ class ContainerRegistry(AzureResource):
         self.raw = self.module.read(self.label, self.client.registries.get, self.resource_group, self.name)
         return container_registry_shape(self.raw)
 
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
-
     # -- refusals ---------------------------------------------------------------------------
     def check(self, desired, current):
         super().check(desired, current)
@@ -264,21 +254,11 @@ class ContainerRegistry(AzureResource):
             self._check_name_available()
 
     def _check_name_available(self):
-        result = self.module.call(
-            "check the name of",
-            self.label,
+        self.check_name_available(
             self.client.registries.check_name_availability,
-            {"name": self.name, "type": REGISTRY_TYPE},
+            REGISTRY_TYPE,
+            "Registry names are global across all of Azure (the login server is NAME.azurecr.io): choose another name.",
         )
-        result = rest_dict(result) or {}
-        if result.get("nameAvailable") is False:
-            raise Refusal(
-                "{} cannot be created: the name is not available ({}: {}). Registry names are global across all of "
-                "Azure (the login server is NAME.azurecr.io): choose another name.".format(
-                    self.label, result.get("reason"), result.get("message")
-                ),
-                name_available=False,
-            )
 
     # -- prediction -------------------------------------------------------------------------
     def predict_create(self, desired):

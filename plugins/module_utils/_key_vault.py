@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
     optional_import,
     parse_resource_id,
     rest_dict,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListByKey,
     ListOf,
     Refusal,
@@ -180,7 +180,7 @@ def patch_body(after, differences, ignore_missing=None):
     return body
 
 
-class KeyVault(AzureResource):
+class KeyVault(GroupedResource):
     kind = "key vault"
 
     def __init__(self, module, name, resource_group, location=None, append_tags=True, recover=False, purge=False):
@@ -203,15 +203,6 @@ class KeyVault(AzureResource):
     def read(self):
         body = self.module.read(self.label, self.client.vaults.get, self.resource_group, self.name)
         return key_vault_shape(body)
-
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
 
     def read_deleted(self, location):
         """The soft-deleted vault of this name in ``location``, or None."""
@@ -292,20 +283,12 @@ class KeyVault(AzureResource):
             self._check_name_available()
 
     def _check_name_available(self):
-        result = self.module.call(
-            "check the name of",
-            self.label,
+        self.check_name_available(
             self.client.vaults.check_name_availability,
-            {"name": self.name, "type": VAULT_TYPE},
+            VAULT_TYPE,
+            "Key Vault names are global across all of Azure: choose another name, or recover/purge the soft-deleted "
+            "vault if it is yours.",
         )
-        result = rest_dict(result) or {}
-        if result.get("nameAvailable") is False:
-            raise Refusal(
-                "{} cannot be created: the name is not available ({}: {}). Key Vault names are global across all "
-                "of Azure: choose another name, or recover/purge the soft-deleted vault if it is yours.".format(
-                    self.label, result.get("reason"), result.get("message")
-                )
-            )
 
     # -- prediction -------------------------------------------------------------------------
     def predict_create(self, desired):

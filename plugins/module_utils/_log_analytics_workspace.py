@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
+    optional_import,
+    parse_resource_id,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     Refusal,
     norm_ci,
     norm_location,
@@ -141,7 +144,7 @@ def update_body(after, differences, current_raw=None):
     return body
 
 
-class LogAnalyticsWorkspace(AzureResource):
+class LogAnalyticsWorkspace(GroupedResource):
     kind = "Log Analytics workspace"
     immutable = {
         "location": "A workspace's location is fixed at creation: create a new workspace to use another location.",
@@ -164,15 +167,6 @@ class LogAnalyticsWorkspace(AzureResource):
     def read(self):
         self.raw = self.module.read(self.label, self.client.workspaces.get, self.resource_group, self.name)
         return log_analytics_workspace_shape(self.raw)
-
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
 
     def check(self, desired, current):
         super().check(desired, current)

@@ -9,12 +9,12 @@ long-running ``begin_create`` poller; blob service properties and containers are
 from __future__ import annotations
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
     optional_import,
     parse_resource_id,
     rest_dict,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListByKey,
     ListOf,
     Refusal,
@@ -283,7 +283,7 @@ def _tier(sku):
     return "premium" if (sku or "").casefold().startswith("premium") else "standard"
 
 
-class StorageAccount(AzureResource):
+class StorageAccount(GroupedResource):
     kind = "storage account"
 
     def __init__(
@@ -327,15 +327,6 @@ class StorageAccount(AzureResource):
                 ]
         return storage_account_shape(body, blob_service, containers)
 
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
-
     # -- refusals ---------------------------------------------------------------------------
     def check(self, desired, current):
         if current is None:
@@ -367,20 +358,11 @@ class StorageAccount(AzureResource):
             )
 
     def _check_name_available(self):
-        result = self.module.call(
-            "check the name of",
-            self.label,
+        self.check_name_available(
             self.client.storage_accounts.check_name_availability,
-            {"name": self.name, "type": ACCOUNT_TYPE},
+            ACCOUNT_TYPE,
+            "Storage account names are global across all of Azure: choose another name.",
         )
-        result = rest_dict(result) or {}
-        if result.get("nameAvailable") is False:
-            raise Refusal(
-                "{} cannot be created: the name is not available ({}: {}). Storage account names are global "
-                "across all of Azure: choose another name.".format(
-                    self.label, result.get("reason"), result.get("message")
-                )
-            )
 
     def check_absent(self, current):
         containers = current.get("blob_containers") or []

@@ -13,9 +13,12 @@ from __future__ import annotations
 import copy
 import ipaddress
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
+    GroupedResource,
+    optional_import,
+    parse_resource_id,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListByKey,
     ListOf,
     Refusal,
@@ -222,7 +225,7 @@ def virtual_network_body(after, location, current_raw=None):
     return body
 
 
-class VirtualNetwork(AzureResource):
+class VirtualNetwork(GroupedResource):
     kind = "virtual network"
     immutable = {
         "location": "A virtual network's location is fixed at creation: create a new network to use another location.",
@@ -253,15 +256,6 @@ class VirtualNetwork(AzureResource):
     def read(self):
         self.raw = self.module.read(self.label, self.client.virtual_networks.get, self.resource_group, self.name)
         return virtual_network_shape(self.raw)
-
-    def create_location(self, desired):
-        if desired.get("location"):
-            return desired["location"]
-        if self.location is None:
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
-
-            self.location = resource_group_location(self.module, self.resource_group)
-        return self.location
 
     def check(self, desired, current):
         if current is None and not desired.get("address_prefixes"):
