@@ -154,3 +154,25 @@ def test_teardown_removes_a_local_stack_and_only_soft_deletes_its_vault(clean_em
     assert STACK_GROUP not in group_names(clean_emulator)
     deleted = {v.name for v in clean_emulator.client(KeyVaultManagementClient).vaults.list_deleted()}
     assert vault in deleted, "teardown must soft-delete the vault, never purge it by default"
+
+
+def test_a_role_refuses_invalid_input_before_any_call(clean_emulator, tmp_path):
+    playbook = tmp_path / "bad_role_input.yml"
+    playbook.write_text(
+        "- hosts: localhost\n"
+        "  gather_facts: false\n"
+        "  tasks:\n"
+        "    - name: A Key Vault with a tier that does not exist and no resource group\n"
+        "      ansible.builtin.include_role:\n"
+        "        name: mlops.azure.key_vault\n"
+        "      vars:\n"
+        "        key_vault_name: kv-mlops-bad-input\n"
+        "        key_vault_location: westeurope\n"
+        "        key_vault_sku: gold\n"
+    )
+    rc, _changed, failed, output = run(clean_emulator, str(playbook), inventory="localhost,")
+    flat = " ".join(output.split())
+    assert rc != 0 and failed == 1
+    assert "key_vault_sku" in flat and "gold" in flat
+    assert "key_vault_resource_group" in flat
+    assert clean_emulator.requests() == []
