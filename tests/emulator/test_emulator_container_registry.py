@@ -134,6 +134,14 @@ def test_premium_only_features_are_refused_on_lower_skus(acr, group, sku):
     assert info.value.error.code == "NetworkRuleNotSupported"
 
 
+def test_anonymous_pull_needs_standard_or_premium(acr, group):
+    with pytest.raises(HttpResponseError) as info:
+        acr.registries.begin_create(group, "regbasicanon", registry("Basic", anonymousPullEnabled=True)).result()
+    assert info.value.status_code == 400 and info.value.error.code == "AnonymousPullNotSupported"
+    created = acr.registries.begin_create(group, "regstdanon", registry("Standard", anonymousPullEnabled=True)).result()
+    assert created.anonymous_pull_enabled is True
+
+
 def test_premium_features_and_the_export_rule(acr, group):
     with pytest.raises(HttpResponseError) as info:
         acr.registries.begin_create(

@@ -88,6 +88,14 @@ def check_sku_features(sku: str, props: dict) -> None:
     """Refuse what Basic and Standard registries cannot have, as the service does."""
     if sku == "Premium":
         return
+    if sku == "Basic" and props.get("anonymousPullEnabled"):
+        # Anonymous pull is a Standard and Premium feature (best knowledge of the code and wording).
+        raise ArmError(
+            400,
+            "AnonymousPullNotSupported",
+            f"Anonymous pull is not supported for the SKU {sku}. For more information, please visit "
+            "https://aka.ms/acr/anonymous-pull-access.",
+        )
     rules = props.get("networkRuleSet") or {}
     if str(rules.get("defaultAction") or "Allow").lower() == "deny" or rules.get("ipRules"):
         raise ArmError(
