@@ -596,22 +596,31 @@ class AzureModule(AnsibleModule):
         with self.azure_errors(action, label):
             return func(*args, **kwargs)
 
-    def read_resources(self, kind, operations, name=None, resource_group=None, plural=None):
+    def read_resources(
+        self,
+        kind,
+        operations,
+        name=None,
+        resource_group=None,
+        plural=None,
+        list_in_group="list_by_resource_group",
+        list_all="list",
+    ):
         """What an ``_info`` module returns, as REST JSON: the resource ``name`` of ``resource_group`` (none when it
         does not exist), every ``kind`` of ``resource_group``, or every one of the subscription. ``operations`` is an
-        SDK operations group with ``get``, ``list_by_resource_group`` and ``list`` (``client.registries``, ...);
-        ``plural`` names several of ``kind`` in messages (default: ``kind`` + "s")."""
+        SDK operations group with ``get`` and the two listing operations named by ``list_in_group`` and
+        ``list_all`` (``client.registries``, ...); ``plural`` names several of ``kind`` in messages (default:
+        ``kind`` + "s")."""
         plural = plural or kind + "s"
         if name:
-            body = self.read(
-                f"{kind} '{name}' in resource group '{resource_group}'", operations.get, resource_group, name
-            )
+            label = f"{kind} '{name}' in resource group '{resource_group}'"
+            body = self.read(label, operations.get, resource_group, name)
             return [body] if body is not None else []
         if resource_group:
             with self.azure_errors("list", f"the {plural} of resource group '{resource_group}'"):
-                return [rest_dict(item) for item in operations.list_by_resource_group(resource_group)]
+                return [rest_dict(item) for item in getattr(operations, list_in_group)(resource_group)]
         with self.azure_errors("list", f"the {plural} of subscription {self.subscription_id}"):
-            return [rest_dict(item) for item in operations.list()]
+            return [rest_dict(item) for item in getattr(operations, list_all)()]
 
     def read(self, label, func, *args, **kwargs):
         """``func(...)`` as REST JSON, or ``None`` on 404. Warns when the resource group itself is missing."""

@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from azure.mgmt.keyvault import KeyVaultManagementClient
+from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
 
@@ -82,9 +83,9 @@ def test_converge_then_nothing_changes_and_check_reports_nothing(clean_emulator)
     assert writes(clean_emulator) == []
 
 
-def _preflight_fails(emulator, *args):
+def _preflight_fails(emulator, *args, inventory="inventories/local"):
     emulator.clear_requests()
-    rc, _changed, failed, output = run(emulator, "playbooks/mlops.yml", *args)
+    rc, _changed, failed, output = run(emulator, "playbooks/mlops.yml", *args, inventory=inventory)
     assert rc != 0 and failed == 1, output[-4000:]
     flat = " ".join(output.split())
     assert flat.count("Preflight found") == 2, flat[-3000:]  # the error line and the task result: one message
@@ -176,3 +177,34 @@ def test_a_role_refuses_invalid_input_before_any_call(clean_emulator, tmp_path):
     assert "key_vault_sku" in flat and "gold" in flat
     assert "key_vault_resource_group" in flat
     assert clean_emulator.requests() == []
+
+
+def test_prod_subnets_must_exist_with_their_service_endpoints_before_anything_is_created(clean_emulator):
+    flat = _preflight_fails(clean_emulator, inventory="inventories/prod")
+    assert "/subnets/snet-pipelines does not exist" in flat
+
+    clean_emulator.client(ResourceManagementClient).resource_groups.create_or_update(
+        "rg-network-prod-weu", {"location": "westeurope"}
+    )
+    clean_emulator.client(NetworkManagementClient).virtual_networks.begin_create_or_update(
+        "rg-network-prod-weu",
+        "vnet-compute-prod-weu",
+        {
+            "location": "westeurope",
+            "properties": {
+                "addressSpace": {"addressPrefixes": ["10.50.0.0/16"]},
+                "subnets": [
+                    {
+                        "name": "snet-pipelines",
+                        "properties": {
+                            "addressPrefix": "10.50.1.0/24",
+                            "serviceEndpoints": [{"service": "Microsoft.Storage"}],
+                        },
+                    }
+                ],
+            },
+        },
+    ).result()
+    flat = _preflight_fails(clean_emulator, inventory="inventories/prod")
+    assert "/subnets/snet-pipelines lacks the service endpoint(s) Microsoft.KeyVault" in flat
+    assert group_names(clean_emulator) == {"rg-network-prod-weu"}

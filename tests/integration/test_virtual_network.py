@@ -307,3 +307,27 @@ def test_removal(play, vnet_env):
     assert removed["changed"] and removed["virtual_network"] is None and not removed_again["changed"]
     with pytest.raises(ResourceNotFoundError):
         held(vnet_env)
+
+
+def test_info_reads_one_a_group_or_none(play, vnet_env):
+    args = {
+        "location": LOCATION,
+        "address_prefixes": ["10.30.0.0/16"],
+        "subnets": [{"name": "snet-a", "address_prefix": "10.30.1.0/24", "service_endpoints": ["Microsoft.Storage"]}],
+    }
+    _created, one, in_group, missing, everything = play(
+        [
+            network(**args),
+            {"mlops.azure.virtual_network_info": {"name": VNET, "resource_group": RG}},
+            {"mlops.azure.virtual_network_info": {"resource_group": RG}},
+            {"mlops.azure.virtual_network_info": {"name": "vnet-none", "resource_group": RG}},
+            {"mlops.azure.virtual_network_info": {}},
+        ]
+    )
+    assert not one["changed"]
+    (found,) = one["virtual_networks"]
+    assert found["id"].lower() == held(vnet_env).id.lower()
+    assert found["subnets"][0]["service_endpoints"] == ["Microsoft.Storage"]
+    assert [n["name"] for n in in_group["virtual_networks"]] == [VNET]
+    assert missing["virtual_networks"] == []
+    assert VNET in [n["name"] for n in everything["virtual_networks"]]
