@@ -114,15 +114,9 @@ def main():
     client = module.client(KeyVaultManagementClient)
 
     vaults = []
-    if name and group:
-        body = module.read(f"key vault '{name}' in resource group '{group}'", client.vaults.get, group, name)
-        vaults = [key_vault_shape(body)] if body is not None else []
-    elif group:
-        with module.azure_errors("list", f"the key vaults of resource group '{group}'"):
-            vaults = [key_vault_shape(rest_dict(item)) for item in client.vaults.list_by_resource_group(group)]
-    elif not name:
-        with module.azure_errors("list", f"the key vaults of subscription {module.subscription_id}"):
-            vaults = [key_vault_shape(rest_dict(item)) for item in client.vaults.list_by_subscription()]
+    if group or not name:
+        bodies = module.read_resources("key vault", client.vaults, name, group, list_all="list_by_subscription")
+        vaults = [key_vault_shape(body) for body in bodies]
 
     result = dict(changed=False, key_vaults=vaults)
     if params["include_deleted"]:

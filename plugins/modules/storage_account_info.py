@@ -66,7 +66,7 @@ storage_accounts:
       allow_shared_key_access: false
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._storage_account import (
     StorageAccount,
     StorageManagementClient,
@@ -93,12 +93,7 @@ def main():
         account = StorageAccount(module, name, group).read()
         module.exit_json(changed=False, storage_accounts=[account] if account is not None else [])
 
-    if group:
-        with module.azure_errors("list", f"the storage accounts of resource group '{group}'"):
-            bodies = [rest_dict(item) for item in client.storage_accounts.list_by_resource_group(group)]
-    else:
-        with module.azure_errors("list", f"the storage accounts of subscription {module.subscription_id}"):
-            bodies = [rest_dict(item) for item in client.storage_accounts.list()]
+    bodies = module.read_resources("storage account", client.storage_accounts, resource_group=group)
     accounts = []
     for body in bodies:
         if params["show_blob_details"]:
