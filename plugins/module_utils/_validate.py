@@ -1,0 +1,136 @@
+# Copyright: mlops.azure contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Value checks made before any call to Azure, shared by the modules and the preflight.
+
+Pure Python: no Ansible and no Azure imports. Each function returns a list of problems (sentences naming the
+value and what is wrong), empty when the value is acceptable, so a caller can report every problem at once.
+
+The limits, and where they come from:
+
+- Tags (Azure Resource Manager, "Use tags to organize your Azure resources", Limitations): at most 50 tag
+  name/value pairs per resource or resource group; a tag name at most 512 characters, 128 for storage accounts;
+  a value at most 256 characters; names cannot contain ``<``, ``>``, ``%``, ``&``, ``\\``, ``?`` or ``/``.
+- IP rules: Key Vault takes IPv4 addresses and CIDR ranges (prefix 0-32). Storage accounts take only public IPv4
+  addresses and ranges; ranges with a /31 or /32 prefix are not supported (give the address alone), and private
+  ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) are not allowed ("Configure Azure Storage
+  firewalls and virtual networks", IP network rules). IPv6 is accepted by neither.
+- Principal, tenant and subscription ids are GUIDs.
+- A location is one of the subscription's locations (``GET /subscriptions/{id}/locations``), by name
+  (``westeurope``) or display name (``West Europe``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+MAX_TAGS = 50
+MAX_TAG_NAME = 512
+MAX_STORAGE_TAG_NAME = 128
+MAX_TAG_VALUE = 256
+TAG_NAME_FORBIDDEN = "<>%&\\?/"
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+STORAGE_PRIVATE_RANGES = tuple(
+    ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+IP_RULE_SERVICES = ("key_vault", "storage_account")
+
+
+def guid_errors(value, what="id"):
+    """``what`` must be a GUID such as ``00000000-0000-0000-0000-000000000000``."""
+    if isinstance(value, str) and _GUID.fullmatch(value.strip()):
+        return []
+    return [f"{what} {value!r} is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"]
+
+
+def tag_errors(tags, max_name_length=MAX_TAG_NAME):
+    """Azure's tag limits; ``max_name_length`` is 128 for storage accounts (``MAX_STORAGE_TAG_NAME``)."""
+    if tags is None:
+        return []
+    if not isinstance(tags, dict):
+        return [f"tags must be a dictionary of names and values, got {type(tags).__name__}"]
+    problems = []
+    if len(tags) > MAX_TAGS:
+        problems.append(f"{len(tags)} tags given; Azure allows at most {MAX_TAGS} tags on a resource")
+    for name, value in tags.items():
+        name = str(name)
+        if not name.strip():
+            problems.append("a tag name is empty")
+            continue
+        if len(name) > max_name_length:
+            problems.append(
+                f"tag name {name[:40]!r}... is {len(name)} characters long; Azure allows at most {max_name_length}"
+            )
+        bad = sorted(set(char for char in name if char in TAG_NAME_FORBIDDEN))
+        if bad:
+            problems.append(
+                "tag name {!r} contains {}: Azure does not allow {} in tag names".format(
+                    name, " ".join(bad), " ".join(TAG_NAME_FORBIDDEN)
+                )
+            )
+        text = "" if value is None else str(value)
+        if len(text) > MAX_TAG_VALUE:
+            problems.append(
+                f"the value of tag {name!r} is {len(text)} characters long; Azure allows at most {MAX_TAG_VALUE}"
+            )
+    return problems
+
+
+def ip_rule_errors(value, service="key_vault"):
+    """One firewall IP rule of ``service`` (``key_vault`` or ``storage_account``)."""
+    if service not in IP_RULE_SERVICES:
+        raise ValueError(f"unknown service {service!r}: expected one of {', '.join(IP_RULE_SERVICES)}")
+    if not isinstance(value, str) or not value.strip():
+        return [f"IP rule {value!r} is not an IPv4 address or CIDR range"]
+    text = value.strip()
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return [f"IP rule {text!r} is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24)"]
+    if network.version != 4:
+        return [f"IP rule {text!r} is IPv6; Azure firewall IP rules take IPv4 only"]
+    if service != "storage_account":
+        return []
+    problems = []
+    if "/" in text and network.prefixlen in (31, 32):
+        problems.append(
+            f"IP rule {text!r}: storage firewalls do not take /31 or /32 ranges; give each address alone "
+            f"(for example {network.network_address})"
+        )
+    for private in STORAGE_PRIVATE_RANGES:
+        if network.overlaps(private):
+            problems.append(
+                f"IP rule {text!r} lies in the private range {private}: storage firewalls take public addresses only; "
+                "admit private clients through a subnet with the Microsoft.Storage service endpoint"
+            )
+            break
+    return problems
+
+
+def ip_rules_errors(values, service="key_vault"):
+    problems = []
+    for value in values or []:
+        problems.extend(ip_rule_errors(value, service))
+    return problems
+
+
+def location_errors(location, locations):
+    """``location`` against the subscription's ``locations`` (REST items with ``name`` and ``displayName``)."""
+    if location is None:
+        return []
+    wanted = str(location).replace(" ", "").casefold()
+    names = []
+    for item in locations or []:
+        name = item.get("name") or ""
+        names.append(name)
+        for candidate in (name, item.get("displayName") or ""):
+            if candidate.replace(" ", "").casefold() == wanted:
+                return []
+    return [
+        "location {!r} is not a location of this subscription; use one of: {}".format(
+            location, ", ".join(sorted(names))
+        )
+    ]

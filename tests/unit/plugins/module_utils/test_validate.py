@@ -1,0 +1,98 @@
+"""Client-side value checks: tags, IP rules, GUIDs and locations, each limit at and past its boundary."""
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.mlops.azure.plugins.module_utils import _validate as v
+
+
+def test_guid():
+    assert v.guid_errors("a7e2c4b9-1d3f-4a5e-8c6b-9f0e1d2c3b04") == []
+    assert v.guid_errors("A7E2C4B9-1D3F-4A5E-8C6B-9F0E1D2C3B04") == []
+    for bad in ("not-a-guid", "a7e2c4b9-1d3f-4a5e-8c6b-9f0e1d2c3b0", "", None, 12):
+        (problem,) = v.guid_errors(bad, "principal_id")
+        assert problem.startswith("principal_id ") and "is not a GUID" in problem
+
+
+def test_tags_within_limits():
+    tags = dict((f"t{i}", "x" * v.MAX_TAG_VALUE) for i in range(v.MAX_TAGS))
+    tags["n" * (v.MAX_TAG_NAME - 1)] = ""
+    tags.pop("t0")
+    assert v.tag_errors(tags) == []
+    assert v.tag_errors(None) == []
+
+
+def test_tags_count():
+    tags = dict((f"t{i}", "x") for i in range(v.MAX_TAGS + 1))
+    assert v.tag_errors(tags) == ["51 tags given; Azure allows at most 50 tags on a resource"]
+
+
+def test_tag_name_length_and_storage_limit():
+    assert v.tag_errors({"n" * 512: "x"}) == []
+    (problem,) = v.tag_errors({"n" * 513: "x"})
+    assert "513 characters long; Azure allows at most 512" in problem
+    (problem,) = v.tag_errors({"n" * 129: "x"}, max_name_length=v.MAX_STORAGE_TAG_NAME)
+    assert "129 characters long; Azure allows at most 128" in problem
+    assert v.tag_errors({"n" * 128: "x"}, max_name_length=v.MAX_STORAGE_TAG_NAME) == []
+
+
+def test_tag_value_length():
+    assert v.tag_errors({"a": "x" * 256}) == []
+    (problem,) = v.tag_errors({"a": "x" * 257})
+    assert "value of tag 'a' is 257 characters long" in problem
+
+
+@pytest.mark.parametrize("char", list("<>%&\\?/"))
+def test_tag_name_forbidden_characters(char):
+    (problem,) = v.tag_errors({f"cost{char}center": "x"})
+    assert f"contains {char}" in problem
+
+
+def test_tag_name_empty_and_not_a_dict():
+    assert v.tag_errors({" ": "x"}) == ["a tag name is empty"]
+    assert v.tag_errors(["a"]) == ["tags must be a dictionary of names and values, got list"]
+
+
+@pytest.mark.parametrize("value", ["10.0.0.0/33", "300.1.1.1", "not-an-ip", "", "1.2.3", "::1", "2001:db8::/32"])
+def test_malformed_ip_rules_refused_for_both_services(value):
+    for service in v.IP_RULE_SERVICES:
+        assert v.ip_rule_errors(value, service), (service, value)
+
+
+@pytest.mark.parametrize(
+    "value", ["203.0.113.7", "203.0.113.0/24", "0.0.0.0/0", "10.1.2.3", "10.0.0.0/8", "1.2.3.4/32"]
+)
+def test_key_vault_takes_any_ipv4(value):
+    assert v.ip_rule_errors(value, "key_vault") == []
+
+
+def test_storage_refuses_small_ranges_and_private_ranges():
+    assert v.ip_rule_errors("203.0.113.7", "storage_account") == []
+    assert v.ip_rule_errors("203.0.113.0/30", "storage_account") == []
+    for small in ("203.0.113.6/31", "203.0.113.7/32"):
+        (problem,) = v.ip_rule_errors(small, "storage_account")
+        assert "/31 or /32" in problem
+    for private in ("10.1.2.3", "172.20.0.0/16", "192.168.1.0/24", "100.64.1.1"):
+        (problem,) = v.ip_rule_errors(private, "storage_account")
+        assert "private range" in problem
+    assert v.ip_rule_errors("172.32.0.1", "storage_account") == []
+
+
+def test_ip_rules_lists_every_problem():
+    problems = v.ip_rules_errors(["10.0.0.0/33", "300.1.1.1", "not-an-ip", "203.0.113.7"], "storage_account")
+    assert len(problems) == 3
+
+
+def test_unknown_service():
+    with pytest.raises(ValueError):
+        v.ip_rule_errors("1.2.3.4", "registry")
+
+
+def test_location():
+    locations = [{"name": "westeurope", "displayName": "West Europe"}, {"name": "eastus", "displayName": "East US"}]
+    assert v.location_errors("westeurope", locations) == []
+    assert v.location_errors("West Europe", locations) == []
+    assert v.location_errors("WestEurope", locations) == []
+    assert v.location_errors(None, locations) == []
+    (problem,) = v.location_errors("westeuropa", locations)
+    assert problem == "location 'westeuropa' is not a location of this subscription; use one of: eastus, westeurope"
