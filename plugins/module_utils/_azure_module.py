@@ -22,7 +22,12 @@ import logging
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, Refusal
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
+    FAILED_STATES,
+    AzureResource,
+    NotConverged,
+    Refusal,
+)
 
 COLLECTION_USER_AGENT = "mlops.azure/0.1.0"
 
@@ -277,7 +282,40 @@ def describe_azure_error(exc):
             extra.append(f"{item_code}: {item_message}")
     if extra:
         details["details"] = extra
+    cause = network_cause(exc)
+    if cause is not None:
+        details["cause"] = cause
     return details
+
+
+_NETWORK_ERRORS = (
+    "ServiceRequestError",
+    "ServiceRequestTimeoutError",
+    "ServiceResponseError",
+    "ServiceResponseTimeoutError",
+    "IncompleteReadError",
+    "ConnectionError",
+    "ConnectionResetError",
+    "ConnectionRefusedError",
+    "ConnectionAbortedError",
+    "RemoteDisconnected",
+    "TimeoutError",
+)
+
+
+def network_cause(exc):
+    """The name of a connection-level error behind ``exc`` (its ``__cause__`` / ``__context__`` chain), or None.
+
+    azure-identity reports a token request whose connection broke as ``ClientAuthenticationError`` caused by a
+    ``ServiceResponseError``: that is a network problem, not bad credentials."""
+    seen = set()
+    current = exc.__cause__ or exc.__context__
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__name__ in _NETWORK_ERRORS:
+            return type(current).__name__
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def hint_for(details):
@@ -291,6 +329,11 @@ def hint_for(details):
         return (
             "No identity was found: set client_id, secret and tenant (or AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT), "
             "run where a managed or workload identity is available, or log in with 'az login'."
+        )
+    if kind == "ClientAuthenticationError" and status is None and details.get("cause"):
+        return (
+            "The connection to the login (token) endpoint failed ({}): a network problem, not a credential one. Check "
+            "the network or proxy and cloud_environment, then run again.".format(details["cause"])
         )
     if kind == "ClientAuthenticationError" and status is None:
         return "Getting a token failed: check client_id, secret, tenant and cloud_environment."
@@ -354,6 +397,72 @@ def error_code(exc):
 
 def is_not_found(exc):
     return getattr(exc, "status_code", None) == 404
+
+
+OPERATION_FAILED_HINT = (
+    "Run again: the next run sends the desired state again, "
+    "which is how Azure repairs a resource left Failed. If it fails the same way, fix the cause the message names "
+    "(the resource's activity log has the details), then run again."
+)
+
+
+def _response_json(exc):
+    response = getattr(exc, "response", None)
+    if response is None:
+        return None
+    try:
+        # azure.core.rest responses have json(); the older transport responses only text().
+        body = response.json() if hasattr(response, "json") else json.loads(response.text())
+    except Exception:  # noqa: BLE001 - any unreadable body means "no details"
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def operation_outcome(exc):
+    """``(state, details)`` when ``exc`` says a long-running operation ended ``Failed`` or ``Canceled``, else None.
+
+    azure-core's poller raises ``HttpResponseError`` caused by ``OperationFailed`` in that case, with the last poll
+    answer: an operation status (``{"status": "Failed", "error": {...}}``) or the resource itself
+    (``properties.provisioningState: Failed``, sometimes with ``properties.provisioningError`` or similar). A
+    ``Location`` operation that failed answers its poll with an error status and an ARM error body instead
+    (``BadStatus``). A resource polled by its ``provisioningState`` carries no error details at all."""
+    cause = exc.__cause__
+    body = _response_json(exc) or {}
+    properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+    state = body.get("status") or properties.get("provisioningState")
+    failed_by_body = isinstance(state, str) and state.casefold() in FAILED_STATES
+    # A Location-style operation that failed answers its poll with the error status and an ARM error body.
+    failed_by_poll = type(cause).__name__ == "BadStatus" and bool(error_code(exc))
+    if type(cause).__name__ != "OperationFailed" and not failed_by_body and not failed_by_poll:
+        return None
+    if not isinstance(state, str) or state.casefold() not in FAILED_STATES:
+        state = "Failed"
+    details = describe_azure_error(exc)
+    error = body.get("error")
+    if not isinstance(error, dict):
+        for key in ("provisioningError", "error", "statusMessage"):
+            if isinstance(properties.get(key), dict):
+                error = properties[key]
+                break
+    if isinstance(error, dict) and (error.get("code") or error.get("message")):
+        details["code"] = error.get("code")
+        details["message"] = error.get("message")
+    elif not details.get("code"):
+        details["code"] = None
+        details["message"] = "Azure gave no error details for the operation"
+    details["provisioning_state"] = state
+    return state, details
+
+
+def format_operation_failure(action, label, state, details):
+    """``<label> ended in provisioning state Failed: <code>: <message>. What to do: ...``"""
+    reason = ": ".join(str(part) for part in (details.get("code"), details.get("message")) if part)
+    text = f"{label} ended in provisioning state {state}: {reason}".rstrip()
+    if not text.endswith("."):
+        text += "."
+    return (
+        f"{text} What to do: Azure accepted the request to {action} it but could not finish it. {OPERATION_FAILED_HINT}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,12 +746,32 @@ class AzureModule(AnsibleModule):
                 return None
             self.fail_azure(exc, "read", label)
 
+    def wait(self, action, label, begin, *args, **kwargs):
+        """Start a long-running operation (``begin(*args, **kwargs)``, an SDK ``begin_*`` call) and wait for its
+        result. An operation that ends ``Failed`` or ``Canceled`` fails the module with
+        "<label> ended in provisioning state Failed: <code>: <message>" and what to do."""
+        poller = self.call(action, label, begin, *args, **kwargs)
+        try:
+            return poller.result()
+        except _azure_error_types() as exc:
+            outcome = operation_outcome(exc)
+            if outcome is None:
+                self.fail_azure(exc, action, label)
+            state, details = outcome
+            self.fail_json(
+                msg=format_operation_failure(action, label, state, details),
+                azure_error=details,
+                provisioning_state=state,
+            )
+
     def run_reconcile(self, reconcile_func, resource, *args, **kwargs):
-        """Run ``reconcile_func(resource, ...)`` with refusals turned into failures."""
+        """Run ``reconcile_func(resource, ...)`` with refusals and unconverged resources turned into failures."""
         try:
             return reconcile_func(resource, *args, **kwargs)
         except Refusal as refusal:
             self.fail_refusal(refusal)
+        except NotConverged as exc:
+            self.fail_json(msg=exc.msg, changed=True, resource=exc.resource)
 
 
 class GroupedResource(AzureResource):

@@ -271,21 +271,16 @@ class ContainerRegistry(GroupedResource):
     # -- writing ----------------------------------------------------------------------------
     def create(self, desired):
         body = create_body(desired, self.create_location(desired))
-        poller = self.module.call(
+        self.module.wait(
             "create", self.label, self.client.registries.begin_create, self.resource_group, self.name, body
         )
-        self.module.call("create", self.label, poller.result)
 
     def update(self, desired, current, differences):
         after = self.predict_update(desired, current)
         body = update_body(after, differences, self.raw)
-        poller = self.module.call(
+        self.module.wait(
             "update", self.label, self.client.registries.begin_update, self.resource_group, self.name, body
         )
-        self.module.call("update", self.label, poller.result)
 
     def delete(self, current):
-        poller = self.module.call(
-            "delete", self.label, self.client.registries.begin_delete, self.resource_group, self.name
-        )
-        self.module.call("delete", self.label, poller.result)
+        self.module.wait("delete", self.label, self.client.registries.begin_delete, self.resource_group, self.name)

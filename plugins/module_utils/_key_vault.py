@@ -318,10 +318,9 @@ class KeyVault(GroupedResource):
             self._recover(desired, tenant_id, location)
             return
         body = create_body(desired, tenant_id, location, self.ignore_missing)
-        poller = self.module.call(
+        self.module.wait(
             "create", self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
         )
-        self.module.call("create", self.label, poller.result)
 
     def _recover(self, desired, tenant_id, location):
         body = {
@@ -332,10 +331,9 @@ class KeyVault(GroupedResource):
                 "createMode": "recover",
             },
         }
-        poller = self.module.call(
+        self.module.wait(
             "recover", self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
         )
-        self.module.call("recover", self.label, poller.result)
         recovered = self.read()
         if recovered is None:
             self.module.fail_json(msg=f"{self.label} was recovered but cannot be read back; run again.")
@@ -356,8 +354,7 @@ class KeyVault(GroupedResource):
 
     def _purge(self, location):
         label = f"soft-deleted key vault '{self.name}'"
-        poller = self.module.call("purge", label, self.client.vaults.begin_purge_deleted, self.name, location)
-        self.module.call("purge", label, poller.result)
+        self.module.wait("purge", label, self.client.vaults.begin_purge_deleted, self.name, location)
 
     def ensure_absent(self, current):
         """``state: absent``: soft-delete the vault; with ``purge``, purge it too (never under purge protection)."""

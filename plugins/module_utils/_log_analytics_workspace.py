@@ -203,10 +203,9 @@ class LogAnalyticsWorkspace(GroupedResource):
 
     def create(self, desired):
         body = create_body(desired, self.create_location(desired))
-        poller = self.module.call(
+        self.module.wait(
             "create", self.label, self.client.workspaces.begin_create_or_update, self.resource_group, self.name, body
         )
-        self.module.call("create", self.label, poller.result)
 
     def update(self, desired, current, differences):
         after = self.predict_update(desired, current)
@@ -214,7 +213,6 @@ class LogAnalyticsWorkspace(GroupedResource):
         self.module.call("update", self.label, self.client.workspaces.update, self.resource_group, self.name, body)
 
     def delete(self, current):
-        poller = self.module.call(
+        self.module.wait(
             "delete", self.label, self.client.workspaces.begin_delete, self.resource_group, self.name, force=self.force
         )
-        self.module.call("delete", self.label, poller.result)

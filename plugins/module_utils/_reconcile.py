@@ -404,6 +404,25 @@ class Refusal(Exception):
         self.details = details
 
 
+class NotConverged(Exception):
+    """A write returned, but the resource read back is still ``Failed`` or ``Canceled``."""
+
+    def __init__(self, msg, resource=None):
+        super().__init__(msg)
+        self.msg = msg
+        self.resource = resource
+
+
+# Terminal provisioning states that mean "not converged": the next run sends the desired state again.
+FAILED_STATES = ("failed", "canceled")
+
+
+def provisioning_failed(shape):
+    """Whether a shape's ``provisioning_state`` is ``Failed`` or ``Canceled`` (any case)."""
+    state = (shape or {}).get("provisioning_state")
+    return isinstance(state, str) and state.casefold() in FAILED_STATES
+
+
 class AzureResource:
     """One Azure resource as a module sees it. Subclass and fill in ``read``/``create``/``update``/``delete``.
 
@@ -458,6 +477,17 @@ class AzureResource:
     def predict_update(self, desired, current):
         return merge(current, desired, self.rules)
 
+    def predict_repair(self, desired, current):
+        """The shape a repair of a ``Failed`` resource would give: the update's prediction, ``Succeeded``."""
+        predicted = self.predict_update(desired, current)
+        predicted["provisioning_state"] = "Succeeded"
+        return predicted
+
+    def repair(self, desired, current, differences):
+        """Bring a ``Failed`` or ``Canceled`` resource back: Azure's documented repair for most types is the same
+        PUT again, so send the full desired state (the current settings with the user's on top) as a create."""
+        self.create(self.predict_update(desired, current))
+
     def check_absent(self, current):
         """Refuse a delete (raise ``Refusal``), e.g. when it would lose data without the named option."""
 
@@ -484,7 +514,9 @@ def reconcile(resource, desired, state="present"):
     """Drive ``resource`` to ``desired`` (or absent) and return ``{changed, diff, resource}``.
 
     ``desired`` holds only what the user set (see ``prune``). In check mode nothing is written and
-    ``resource``/``diff.after`` are the prediction.
+    ``resource``/``diff.after`` are the prediction. A resource whose ``provisioning_state`` is ``Failed`` or
+    ``Canceled`` is not converged: it is repaired (``repair``) even when every setting matches, and a write that
+    leaves it in such a state raises ``NotConverged``.
     """
     current = resource.read()
     if state == "absent":
@@ -498,15 +530,35 @@ def reconcile(resource, desired, state="present"):
             predicted = resource.predict_create(desired)
             return {"changed": True, "diff": {"before": {}, "after": predicted}, "resource": predicted}
         resource.create(desired)
-        after = resource.read()
+        after = _read_converged(resource, "created")
         return {"changed": True, "diff": {"before": {}, "after": after or {}}, "resource": after}
 
+    failed = provisioning_failed(current)
     differences = compare(desired, current, resource.rules)
-    if not differences:
+    if not differences and not failed:
         return {"changed": False, "diff": {"before": current, "after": current}, "resource": current}
     if resource.check_mode:
-        predicted = resource.predict_update(desired, current)
+        predict = resource.predict_repair if failed else resource.predict_update
+        predicted = predict(desired, current)
         return {"changed": True, "diff": {"before": current, "after": predicted}, "resource": predicted}
-    resource.update(desired, current, differences)
-    after = resource.read()
+    if failed:
+        resource.repair(desired, current, differences)
+        after = _read_converged(resource, "repaired (it was {})".format(current.get("provisioning_state")))
+    else:
+        resource.update(desired, current, differences)
+        after = _read_converged(resource, "updated")
     return {"changed": True, "diff": {"before": current, "after": after or {}}, "resource": after}
+
+
+def _read_converged(resource, what):
+    after = resource.read()
+    if provisioning_failed(after):
+        raise NotConverged(
+            "{} was {} but Azure reports it in provisioning state {}. What to do: run again (the next run sends the "
+            "desired state again, which is how Azure repairs a failed resource); if it stays {}, read the resource's "
+            "activity log for the cause.".format(
+                resource.label, what, after.get("provisioning_state"), after.get("provisioning_state")
+            ),
+            resource=after,
+        )
+    return after

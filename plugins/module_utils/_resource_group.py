@@ -103,5 +103,4 @@ class ResourceGroup(AzureResource):
             )
 
     def delete(self, current):
-        poller = self.module.call("delete", self.label, self.client.resource_groups.begin_delete, self.name)
-        self.module.call("delete", self.label, poller.result)
+        self.module.wait("delete", self.label, self.client.resource_groups.begin_delete, self.name)

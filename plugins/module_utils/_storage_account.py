@@ -417,7 +417,7 @@ class StorageAccount(GroupedResource):
 
     # -- writing ----------------------------------------------------------------------------
     def create(self, desired):
-        poller = self.module.call(
+        self.module.wait(
             "create",
             self.label,
             self.client.storage_accounts.begin_create,
@@ -425,7 +425,6 @@ class StorageAccount(GroupedResource):
             self.name,
             self.create_body(desired),
         )
-        self.module.call("create", self.label, poller.result)
         current = self.read()
         if current is None:
             self.module.fail_json(msg=f"{self.label} was created but cannot be read back; run again.")

@@ -324,7 +324,7 @@ class VirtualNetwork(GroupedResource):
         self._put(virtual_network_body(after, current.get("location"), self.raw), "update")
 
     def _put(self, body, action):
-        poller = self.module.call(
+        self.module.wait(
             action,
             self.label,
             self.client.virtual_networks.begin_create_or_update,
@@ -332,10 +332,8 @@ class VirtualNetwork(GroupedResource):
             self.name,
             body,
         )
-        self.module.call(action, self.label, poller.result)
 
     def delete(self, current):
-        poller = self.module.call(
+        self.module.wait(
             "delete", self.label, self.client.virtual_networks.begin_delete, self.resource_group, self.name
         )
-        self.module.call("delete", self.label, poller.result)

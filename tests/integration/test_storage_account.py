@@ -232,7 +232,10 @@ def test_throttling_unavailable_and_failed_operation(play, st_env):
 
     st_env.add_fault(method="PUT", path="/storageAccounts/stitfailed01$", action="fail_operation")
     (failed,) = play([{"mlops.azure.storage_account": {"name": "stitfailed01", "resource_group": RG}}])
-    assert failed["failed"] and failed["msg"].startswith("Could not create storage account 'stitfailed01'")
+    assert failed["failed"] and failed["msg"].startswith(
+        "storage account 'stitfailed01' in resource group 'rg-it-st' ended in provisioning state Failed: "
+        "InternalServerError: "
+    )
     assert "What to do" in failed["msg"]
 
 

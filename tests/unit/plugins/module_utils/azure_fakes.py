@@ -48,6 +48,9 @@ class FakeModule:
     def call(self, action, label, func, *args, **kwargs):
         return func(*args, **kwargs)
 
+    def wait(self, action, label, begin, *args, **kwargs):
+        return begin(*args, **kwargs).result()
+
     @contextlib.contextmanager
     def azure_errors(self, action, label, hint=None):
         yield

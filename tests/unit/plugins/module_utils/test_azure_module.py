@@ -14,6 +14,7 @@ from azure.core.exceptions import (
     HttpResponseError,
     ResourceNotFoundError,
     ServiceRequestError,
+    ServiceResponseError,
 )
 
 AUTH_ENV = (
@@ -395,3 +396,60 @@ def test_parse_resource_id():
 def test_string_tags():
     assert am.string_tags({"a": 1, "b": None, "c": True}) == {"a": "1", "b": "", "c": "True"}
     assert am.string_tags(None) is None
+
+
+# --------------------------------------------------------------------------------------------- long-running operations
+
+
+def _poll_failure(cause_name, status, body):
+    cause = type(cause_name, (Exception,), {})("Operation failed or canceled")
+    try:
+        try:
+            raise cause
+        except Exception as inner:
+            raise HttpResponseError(response=FakeResponse(status, body), error=inner) from inner
+    except HttpResponseError as exc:
+        return exc
+
+
+def test_failed_provisioning_state_names_the_state_and_says_no_details():
+    exc = _poll_failure("OperationFailed", 200, {"name": "kv1", "properties": {"provisioningState": "Failed"}})
+    state, details = am.operation_outcome(exc)
+    assert state == "Failed"
+    message = am.format_operation_failure("create", "key vault 'kv1'", state, details)
+    assert message.startswith("key vault 'kv1' ended in provisioning state Failed: Azure gave no error details")
+    assert "invalid status" not in message and "Run again" in message
+
+
+def test_failed_operation_status_carries_the_arm_error():
+    body = {"status": "Canceled", "error": {"code": "OperationCanceled", "message": "It was canceled."}}
+    state, details = am.operation_outcome(_poll_failure("OperationFailed", 200, body))
+    assert state == "Canceled" and details["code"] == "OperationCanceled"
+    message = am.format_operation_failure("update", "registry 'cr1'", state, details)
+    assert message.startswith(
+        "registry 'cr1' ended in provisioning state Canceled: OperationCanceled: It was canceled."
+    )
+
+
+def test_failed_location_poll_is_an_operation_failure():
+    body = {"error": {"code": "InjectedFailure", "message": "Broken."}}
+    state, details = am.operation_outcome(_poll_failure("BadStatus", 409, body))
+    assert (state, details["code"], details["message"]) == ("Failed", "InjectedFailure", "Broken.")
+
+
+def test_other_errors_are_not_operation_failures():
+    assert am.operation_outcome(arm_error(HttpResponseError, 404, "ResourceNotFound", "gone")) is None
+    assert am.operation_outcome(_poll_failure("BadStatus", 500, "<html>oops</html>")) is None
+
+
+def test_broken_connection_to_the_token_endpoint_is_a_network_problem():
+    try:
+        try:
+            raise ServiceResponseError("Connection aborted.")
+        except ServiceResponseError as inner:
+            raise ClientAuthenticationError("Authentication failed: ('Connection aborted.')") from inner
+    except ClientAuthenticationError as exc:
+        details = am.describe_azure_error(exc)
+    message = am.format_azure_failure("get a token for", "the identity", details)
+    assert "network problem, not a credential one" in message
+    assert "check client_id" not in message.lower()

@@ -9,6 +9,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     DifferenceTracker,
     ListByKey,
     ListOf,
+    NotConverged,
     Refusal,
     canonical_ip,
     compare,
@@ -318,3 +319,64 @@ def test_absent():
         "diff": {"before": {}, "after": {}},
         "resource": None,
     }
+
+
+# --------------------------------------------------------------------------------------------- failed resources
+
+
+class RepairableResource(FakeResource):
+    """A resource whose reads report a provisioning state; ``create`` (the repair) leaves ``after_write``."""
+
+    def __init__(self, current=None, check_mode=False, after_write="Succeeded"):
+        super().__init__(current, check_mode)
+        self.after_write = after_write
+
+    def create(self, desired):
+        self.calls.append(("create", dict(desired)))
+        self.state = dict(desired, id="id1", provisioning_state=self.after_write)
+
+    def update(self, desired, current, differences):
+        super().update(desired, current, differences)
+        self.state["provisioning_state"] = self.after_write
+
+
+FAILED = {"location": "westeurope", "size": "S", "id": "id1", "provisioning_state": "Failed"}
+
+
+@pytest.mark.parametrize("state", ["Failed", "Canceled", "failed"])
+def test_failed_resource_with_matching_settings_is_not_converged(state):
+    current = dict(FAILED, provisioning_state=state)
+    check = reconcile(RepairableResource(current, check_mode=True), {"size": "S"})
+    assert check["changed"]
+    assert check["diff"]["before"]["provisioning_state"] == state
+    assert check["diff"]["after"] == dict(current, provisioning_state="Succeeded")
+
+    thing = RepairableResource(current)
+    real = reconcile(thing, {"size": "M"})
+    assert real["changed"] and real["resource"]["provisioning_state"] == "Succeeded"
+    # The repair sends the full state: the current settings with the user's on top.
+    (write,) = _writes(thing)
+    assert write[0] == "create" and write[1]["location"] == "westeurope" and write[1]["size"] == "M"
+
+
+def test_repair_that_leaves_the_resource_failed_raises_not_converged():
+    thing = RepairableResource(FAILED, after_write="Failed")
+    with pytest.raises(NotConverged) as caught:
+        reconcile(thing, {"size": "S"})
+    assert (
+        "thing 't1' was repaired (it was Failed) but Azure reports it in provisioning state Failed" in caught.value.msg
+    )
+    assert caught.value.resource["provisioning_state"] == "Failed"
+
+
+def test_create_or_update_that_ends_failed_raises_not_converged():
+    with pytest.raises(NotConverged, match="was created but Azure reports it in provisioning state Failed"):
+        reconcile(RepairableResource(None, after_write="Failed"), {"location": "westeurope"})
+    current = dict(FAILED, provisioning_state="Succeeded")
+    with pytest.raises(NotConverged, match="was updated but"):
+        reconcile(RepairableResource(current, after_write="Failed"), {"size": "M"})
+
+
+def test_a_resource_in_progress_is_not_failed():
+    current = dict(FAILED, provisioning_state="Updating")
+    assert not reconcile(RepairableResource(current), {"size": "S"})["changed"]

@@ -38,6 +38,9 @@ class FakeModule:
     def call(self, _action, _label, func, *args, **kwargs):
         return func(*args, **kwargs)
 
+    def wait(self, action, label, begin, *args, **kwargs):
+        return self.call(action, label, begin, *args, **kwargs).result()
+
 
 def registry(current, check_mode=False, available=True):
     client = mock.MagicMock()

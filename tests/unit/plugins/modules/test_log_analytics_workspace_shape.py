@@ -40,6 +40,9 @@ class FakeModule:
     def call(self, _action, _label, func, *args, **kwargs):
         return func(*args, **kwargs)
 
+    def wait(self, action, label, begin, *args, **kwargs):
+        return self.call(action, label, begin, *args, **kwargs).result()
+
 
 def workspace(current, check_mode=False, force=False):
     client = mock.MagicMock()

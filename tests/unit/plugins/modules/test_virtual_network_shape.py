@@ -65,6 +65,9 @@ class FakeModule:
     def call(self, _action, _label, func, *args, **kwargs):
         return func(*args, **kwargs)
 
+    def wait(self, action, label, begin, *args, **kwargs):
+        return self.call(action, label, begin, *args, **kwargs).result()
+
 
 def network(current, check_mode=False, purge=False):
     client = mock.MagicMock()
