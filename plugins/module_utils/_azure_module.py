@@ -28,6 +28,13 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     NotConverged,
     Refusal,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._validate import (
+    MAX_TAG_NAME,
+    guid_errors,
+    ip_rules_errors,
+    location_errors,
+    tag_errors,
+)
 
 COLLECTION_USER_AGENT = "mlops.azure/0.1.0"
 
@@ -562,7 +569,10 @@ class AzureModule(AnsibleModule):
     ``Refusal``.
     """
 
-    def __init__(self, argument_spec, supports_check_mode=True, **kwargs):
+    # Options whose values are Entra ID object or tenant ids, checked as GUIDs before any call.
+    GUID_OPTIONS = ("principal_id", "tenant_id")
+
+    def __init__(self, argument_spec, supports_check_mode=True, tag_name_limit=MAX_TAG_NAME, **kwargs):
         spec = dict(AZURE_AUTH_ARGSPEC)
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
@@ -571,6 +581,35 @@ class AzureModule(AnsibleModule):
         self._credential = None
         self._clients = {}
         self._tenant_id = None
+        self._check_common_values(tag_name_limit)
+
+    def _check_common_values(self, tag_name_limit):
+        """Tags (Azure's count, length and character limits) and GUID options, checked before any call."""
+        problems = ["tags: " + problem for problem in tag_errors(self.params.get("tags"), tag_name_limit)]
+        for option in self.GUID_OPTIONS:
+            if self.params.get(option) is not None and option in self.argument_spec:
+                problems.extend(guid_errors(self.params[option], option))
+        self.fail_on_problems(problems)
+
+    def fail_on_problems(self, problems):
+        """Fail, before anything is sent to Azure, listing every problem found in the input."""
+        if problems:
+            self.fail_json(
+                msg="Invalid input; nothing was sent to Azure: {}.".format("; ".join(problems)), problems=problems
+            )
+
+    def check_ip_rules(self, values, service, option="network_acls.ip_rules"):
+        """Fail before any call when a firewall IP rule of ``service`` is one Azure refuses."""
+        self.fail_on_problems([f"{option}: {problem}" for problem in ip_rules_errors(values, service)])
+
+    def check_location(self, location):
+        """Fail before any write when ``location`` is not one of the subscription's (one read per module run)."""
+        if location is None:
+            return
+        # Imported here: the resource SDK is loaded only by a module that creates something with a location.
+        from ansible_collections.mlops.azure.plugins.module_utils._resource_group import subscription_locations
+
+        self.fail_on_problems(location_errors(location, subscription_locations(self)))
 
     # -- auth -------------------------------------------------------------------------------
     @property
@@ -780,6 +819,9 @@ class GroupedResource(AzureResource):
 
     def create_location(self, desired):
         if desired.get("location"):
+            if not getattr(self, "_location_checked", False):
+                self.module.check_location(desired["location"])
+                self._location_checked = True
             return desired["location"]
         if self.location is None:
             # Imported here: the resource group SDK is only loaded by modules that need the group's location.

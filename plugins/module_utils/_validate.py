@@ -10,10 +10,10 @@ The limits, and where they come from:
 - Tags (Azure Resource Manager, "Use tags to organize your Azure resources", Limitations): at most 50 tag
   name/value pairs per resource or resource group; a tag name at most 512 characters, 128 for storage accounts;
   a value at most 256 characters; names cannot contain ``<``, ``>``, ``%``, ``&``, ``\\``, ``?`` or ``/``.
-- IP rules: Key Vault takes IPv4 addresses and CIDR ranges (prefix 0-32). Storage accounts take only public IPv4
-  addresses and ranges; ranges with a /31 or /32 prefix are not supported (give the address alone), and private
-  ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) are not allowed ("Configure Azure Storage
-  firewalls and virtual networks", IP network rules). IPv6 is accepted by neither.
+- IP rules: Key Vault and Container Registry take IPv4 addresses and CIDR ranges (prefix 0-32). Storage
+  accounts take only public IPv4 addresses and ranges; ranges with a /31 or /32 prefix are not supported (give
+  the address alone), and private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) are not
+  allowed ("Configure Azure Storage firewalls and virtual networks", IP network rules). IPv6 is accepted by none.
 - Principal, tenant and subscription ids are GUIDs.
 - A location is one of the subscription's locations (``GET /subscriptions/{id}/locations``), by name
   (``westeurope``) or display name (``West Europe``).
@@ -36,7 +36,7 @@ STORAGE_PRIVATE_RANGES = tuple(
     ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
 
-IP_RULE_SERVICES = ("key_vault", "storage_account")
+IP_RULE_SERVICES = ("key_vault", "storage_account", "container_registry")
 
 
 def guid_errors(value, what="id"):
@@ -80,7 +80,7 @@ def tag_errors(tags, max_name_length=MAX_TAG_NAME):
 
 
 def ip_rule_errors(value, service="key_vault"):
-    """One firewall IP rule of ``service`` (``key_vault`` or ``storage_account``)."""
+    """One firewall IP rule of ``service`` (one of ``IP_RULE_SERVICES``)."""
     if service not in IP_RULE_SERVICES:
         raise ValueError(f"unknown service {service!r}: expected one of {', '.join(IP_RULE_SERVICES)}")
     if not isinstance(value, str) or not value.strip():

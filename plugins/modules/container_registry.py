@@ -271,6 +271,9 @@ def main():
 
     if params["state"] == "present":
         module.validate_name("container_registry", params["name"])
+    module.check_ip_rules(
+        (params["network_rule_set"] or {}).get("ip_rules"), "container_registry", "network_rule_set.ip_rules"
+    )
     desired = prune(
         {
             "location": params["location"],

@@ -314,6 +314,7 @@ def main():
 
     if params["state"] == "present":
         module.validate_name("key_vault", params["name"])
+        module.check_ip_rules((params["network_acls"] or {}).get("ip_rules"), "key_vault")
     retention = params["soft_delete_retention_in_days"]
     if retention is not None and not 7 <= retention <= 90:
         module.fail_json(msg=f"soft_delete_retention_in_days must be between 7 and 90, got {retention}")

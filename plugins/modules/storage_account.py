@@ -320,6 +320,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._storage_account impor
     desired_network_acls,
     normalise_containers,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._validate import MAX_STORAGE_TAG_NAME
 
 SKUS = [
     "Standard_LRS",
@@ -385,7 +386,7 @@ def main():
     )
     argument_spec.update(STATE_ARGSPEC)
     argument_spec.update(TAGS_ARGSPEC)
-    module = AzureModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AzureModule(argument_spec=argument_spec, supports_check_mode=True, tag_name_limit=MAX_STORAGE_TAG_NAME)
     params = module.params
 
     containers = None
@@ -395,6 +396,7 @@ def main():
             module.fail_json(msg="blob_containers: " + "; ".join(problems), name_errors=problems)
     if params["state"] == "present":
         module.validate_name("storage_account", params["name"])
+        module.check_ip_rules((params["network_acls"] or {}).get("ip_rules"), "storage_account")
         for policy in ("delete_retention_policy", "container_delete_retention_policy"):
             days = ((params["blob_service_properties"] or {}).get(policy) or {}).get("days")
             if days is not None and not 1 <= days <= 365:

@@ -35,6 +35,7 @@ class FakeModule:
         self.subscription_id = "00000000-0000-0000-0000-000000000001"
         self.tenant_id = "tenant-1"
         self.warnings = []
+        self.locations_checked = []
 
     def client(self, _cls, subscription_id=None):
         return self._client
@@ -50,6 +51,9 @@ class FakeModule:
 
     def wait(self, action, label, begin, *args, **kwargs):
         return begin(*args, **kwargs).result()
+
+    def check_location(self, location):
+        self.locations_checked.append(location)
 
     @contextlib.contextmanager
     def azure_errors(self, action, label, hint=None):
