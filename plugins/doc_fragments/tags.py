@@ -14,6 +14,9 @@ options:
         so tags set by Azure Policy or other tools survive. With O(append_tags=false) the resource ends up with
         exactly these tags.
       - Tag names are compared case-insensitively by Azure; values are compared exactly.
+      - Azure's limits are checked before anything is sent, and every broken one is named at once; at most 50
+        tags, a name at most 512 characters (128 on a storage account) without C(<), C(>), C(%), C(&), a backslash,
+        C(?) or C(/), and a value at most 256 characters.
     type: dict
   append_tags:
     description:
