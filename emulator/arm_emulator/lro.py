@@ -10,7 +10,9 @@ otherwise ``ready_at`` lies ``typical_seconds * time_scale`` ahead and the serve
 after that moment (no background threads, so state on disk always matches answers). Settling calls the completion
 function the provider registered for ``kind`` (``@provider.completion(kind)``) as ``fn(ctx, op, failed)``.
 
-A matched ``fail_operation`` fault makes the operation end ``Failed`` with an error instead of completing.
+A matched ``fail_operation`` fault makes the operation end ``Failed`` with an error instead of completing. A provider
+can also start an operation that is bound to fail (``fail={"status", "code", "message"}``): services that accept a
+request and validate it asynchronously report their refusal that way, through the operation's status.
 
 Poll answers:
 * ``Location``: ``location_poll(ctx, op, done)``: 202 + ``Location`` + ``Retry-After`` while running; when finished
@@ -39,10 +41,15 @@ def operations(ctx: Context) -> dict:
     return ctx.store.collection(COLLECTION)
 
 
-def start(ctx: Context, kind: str, *, typical_seconds: float, params: Optional[dict] = None) -> dict:
+def start(
+    ctx: Context, kind: str, *, typical_seconds: float, params: Optional[dict] = None, fail: Optional[dict] = None
+) -> dict:
+    """Start an operation. ``fail`` (``{"status", "code", "message"}``) makes it end ``Failed`` with that error; it
+    leaves a pending ``fail_operation`` fault rule for the next operation."""
     now = time.time()
-    fail = None
-    if ctx.fail_rule is not None:
+    if fail is not None:
+        fail = {"status": int(fail.get("status") or 400), "code": fail["code"], "message": fail["message"]}
+    elif ctx.fail_rule is not None:
         rule = ctx.fail_rule
         ctx.fail_rule = None
         consume = rule.get("_consume")
