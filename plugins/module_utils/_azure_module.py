@@ -461,12 +461,14 @@ def operation_outcome(exc):
     return state, details
 
 
-def format_operation_failure(action, label, state, details):
+def format_operation_failure(action, label, state, details, hint=None):
     """``<label> ended in provisioning state Failed: <code>: <message>. What to do: ...``"""
     reason = ": ".join(str(part) for part in (details.get("code"), details.get("message")) if part)
     text = f"{label} ended in provisioning state {state}: {reason}".rstrip()
     if not text.endswith("."):
         text += "."
+    if hint:
+        return f"{text} What to do: {hint}"
     return (
         f"{text} What to do: Azure accepted the request to {action} it but could not finish it. {OPERATION_FAILED_HINT}"
     )
@@ -785,10 +787,11 @@ class AzureModule(AnsibleModule):
                 return None
             self.fail_azure(exc, "read", label)
 
-    def wait(self, action, label, begin, *args, **kwargs):
+    def wait(self, action, label, begin, *args, hints=None, **kwargs):
         """Start a long-running operation (``begin(*args, **kwargs)``, an SDK ``begin_*`` call) and wait for its
         result. An operation that ends ``Failed`` or ``Canceled`` fails the module with
-        "<label> ended in provisioning state Failed: <code>: <message>" and what to do."""
+        "<label> ended in provisioning state Failed: <code>: <message>" and what to do (``hints``: text in the
+        error message -> what to do instead of the general advice)."""
         poller = self.call(action, label, begin, *args, **kwargs)
         try:
             return poller.result()
@@ -797,8 +800,9 @@ class AzureModule(AnsibleModule):
             if outcome is None:
                 self.fail_azure(exc, action, label)
             state, details = outcome
+            hint = next((text for key, text in (hints or {}).items() if key in (details.get("message") or "")), None)
             self.fail_json(
-                msg=format_operation_failure(action, label, state, details),
+                msg=format_operation_failure(action, label, state, details, hint),
                 azure_error=details,
                 provisioning_state=state,
             )

@@ -68,6 +68,12 @@ class MLWorkspace(ArmResource):
         Field("ml_flow_tracking_uri", "properties.mlFlowTrackingUri", read_only=True),
     )
 
+    operation_hints = {
+        "Soft-deleted workspace exists": "A soft-deleted workspace holds this name in the resource group for 14 days "
+        "after its deletion. Purge it (state: absent, purge: true) to create a new, empty workspace with this name, "
+        "recover it in the portal (Azure Machine Learning, Recently deleted), or choose another name.",
+    }
+
     def __init__(self, module, name, resource_group, location=None, append_tags=True, purge=False):
         super().__init__(module, name, resource_group, location, append_tags)
         self.purge = purge
@@ -103,10 +109,26 @@ class MLWorkspace(ArmResource):
         """``state: absent``: Azure soft-deletes the workspace (its name stays taken for 14 days in the resource
         group); with ``purge``, the deletion is permanent (``forceToPurge``)."""
         if current is None:
-            return False, {}, {}
+            return self._purge_soft_deleted()
         if not self.check_mode:
             if self.purge:
                 self.remove(forceToPurge="true")
             else:
                 self.remove()
         return True, current, {}
+
+    def _purge_soft_deleted(self):
+        """With ``purge``, free a name a soft-deleted workspace holds. Azure has no API that lists soft-deleted
+        workspaces, so only the DELETE tells: 202 when it purged one, 204 when there was none."""
+        if not self.purge:
+            return False, {}, {}
+        if self.check_mode:
+            self.module.warn(
+                f"{self.label} does not exist; whether a soft-deleted workspace holds its name cannot be known without "
+                "trying to purge it (Azure lists no soft-deleted workspaces), so check mode reports no change."
+            )
+            return False, {}, {}
+        status = self.remove(forceToPurge="true")
+        if status == 204:
+            return False, {}, {}
+        return True, {"name": self.name, "resource_group": self.resource_group, "soft_deleted": True}, {}

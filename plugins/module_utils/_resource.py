@@ -89,6 +89,8 @@ class ArmResource(GroupedResource):
     arm_type = None
     api_version = None
     fields = ()
+    # Text in the error of a failed operation -> what to do (for refusals a service reports through the operation).
+    operation_hints = {}
     location_fixed = "Azure fixes a resource's location at creation: create a new one to use another location."
 
     def __init__(self, module, name, resource_group, location=None, append_tags=True):
@@ -219,6 +221,7 @@ class ArmResource(GroupedResource):
             self.resource_id,
             body,
             api_version=self.api_version,
+            hints=self.operation_hints,
         )
 
     def patch(self, body):
@@ -229,6 +232,7 @@ class ArmResource(GroupedResource):
             self.resource_id,
             body,
             api_version=self.api_version,
+            hints=self.operation_hints,
         )
 
     @classmethod
@@ -264,6 +268,9 @@ class ArmResource(GroupedResource):
         return items
 
     def remove(self, **params):
+        """DELETE the resource (``params``: extra query parameters) and wait; return the status of the DELETE's own
+        answer (204 when there was nothing to delete)."""
+        statuses = []
         self.module.wait(
             "delete",
             self.label,
@@ -271,4 +278,7 @@ class ArmResource(GroupedResource):
             self.resource_id,
             api_version=self.api_version,
             params=params or None,
+            hints=self.operation_hints,
+            raw_response_hook=lambda response: statuses.append(response.http_response.status_code),
         )
+        return statuses[0] if statuses else None

@@ -49,7 +49,7 @@ class FakeModule:
     def call(self, action, label, func, *args, **kwargs):
         return func(*args, **kwargs)
 
-    def wait(self, action, label, begin, *args, **kwargs):
+    def wait(self, action, label, begin, *args, hints=None, **kwargs):
         return begin(*args, **kwargs).result()
 
     def check_location(self, location):

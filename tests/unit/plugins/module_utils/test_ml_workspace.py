@@ -21,8 +21,9 @@ class FakeResources:
     """ARM's generic by-id operations over a dict of REST bodies. It answers as the service would for the
     fields these tests use: server defaults on create, a field-by-field PATCH of ``properties``."""
 
-    def __init__(self, stored=None):
+    def __init__(self, stored=None, soft_deleted=False):
         self.stored = copy.deepcopy(stored)
+        self.soft_deleted = soft_deleted
         self.calls = []
 
     def get_by_id(self, resource_id, api_version):
@@ -53,9 +54,15 @@ class FakeResources:
             self.stored["tags"] = body["tags"]
         return Poller(self.stored)
 
-    def begin_delete_by_id(self, resource_id, api_version, params=None):
+    def begin_delete_by_id(self, resource_id, api_version, params=None, raw_response_hook=None):
         self.calls.append(("delete", resource_id, api_version, params))
+        status = 204 if self.stored is None and not self.soft_deleted else 202
+        if self.stored is None:
+            self.soft_deleted = self.soft_deleted and (params or {}).get("forceToPurge") != "true"
+        elif (params or {}).get("forceToPurge") != "true":
+            self.soft_deleted = True
         self.stored = None
+        raw_response_hook(type("Answer", (), {"http_response": type("Http", (), {"status_code": status})()})())
         return Poller(None)
 
     @property
@@ -68,8 +75,8 @@ class Client:
         self.resources = resources
 
 
-def workspace(stored=None, check_mode=False, purge=False):
-    resources = FakeResources(stored)
+def workspace(stored=None, check_mode=False, purge=False, soft_deleted=False):
+    resources = FakeResources(stored, soft_deleted)
     module = FakeModule(Client(resources), check_mode=check_mode)
     return MLWorkspace(module, "mlw1", "rg1", location="westeurope", purge=purge), resources
 
@@ -182,7 +189,19 @@ def test_absent_soft_deletes_and_purges_only_when_asked():
     checked, resources = workspace(stored, check_mode=True, purge=True)
     assert reconcile(checked, {}, state="absent")["changed"] and resources.writes == []
     nothing, resources = workspace(None)
-    assert not reconcile(nothing, {}, state="absent")["changed"]
+    assert not reconcile(nothing, {}, state="absent")["changed"] and resources.writes == []
+
+
+def test_purge_frees_a_name_a_soft_deleted_workspace_holds():
+    held, resources = workspace(None, purge=True, soft_deleted=True)
+    result = reconcile(held, {}, state="absent")
+    assert result["changed"] and result["diff"]["before"]["soft_deleted"] is True
+    assert resources.writes == [("delete", ID, API_VERSION, {"forceToPurge": "true"})]
+    free, resources = workspace(None, purge=True)
+    assert not reconcile(free, {}, state="absent")["changed"], "Azure answered 204: there was nothing to purge"
+    checked, resources = workspace(None, check_mode=True, purge=True, soft_deleted=True)
+    assert not reconcile(checked, {}, state="absent")["changed"] and resources.writes == []
+    assert "cannot be known" in checked.module.warnings[0]
 
 
 def test_desired_from_params_keeps_only_what_the_user_set():
