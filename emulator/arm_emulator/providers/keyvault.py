@@ -261,6 +261,10 @@ def put_vault(ctx: Context) -> Response:
         existing["body"]["tags"] = tags
         existing["body"]["systemData"] = ctx.system_data(existing["body"].get("systemData"))
         ctx.store.touch()
+        if current.get("provisioningState") == "Failed":
+            # the same PUT again repairs a failed vault: a new registration, RegisteringDns until it is done
+            current["provisioningState"] = "RegisteringDns"
+            return _start_dns(ctx, existing)
         return _answer(existing, 200, ctx)
 
     other = active_vault(ctx, name)

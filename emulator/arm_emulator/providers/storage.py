@@ -350,7 +350,7 @@ def _created(ctx: Context, op: dict, failed: bool) -> None:
     if record is None:
         return
     if failed:
-        ctx.store.remove(record["id"])
+        ctx.store.remove(record["id"])  # the service rolls a failed create back: the account does not exist
         return
     record["body"]["properties"]["provisioningState"] = "Succeeded"
     service_id = record["id"] + "/blobServices/default"
@@ -385,7 +385,9 @@ def async_operation(ctx: Context) -> Response:
             return Response(204)
         return Response(200, record["body"])
 
-    return lro.location_poll(ctx, op, done, interval=POLL_INTERVAL)
+    # The storage resource provider answers a failed operation 200 {"status": "Failed", "error"} (not an error
+    # status), and the account it could not create is gone: see the README.
+    return lro.location_poll(ctx, op, done, interval=POLL_INTERVAL, failure_style="status")
 
 
 @provider.route("GET", ACCOUNT)
