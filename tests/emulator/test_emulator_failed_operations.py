@@ -80,8 +80,9 @@ def test_failed_storage_account_is_rolled_back_and_the_poller_does_not_raise(cle
     assert statuses(clean_emulator, "PUT", "/storageAccounts/stfail01") == [202]
     assert statuses(clean_emulator, "GET", "/asyncoperations/") == [200]
     # the account Azure could not create is gone, not left Failed
-    with pytest.raises(ResourceNotFoundError):
+    with pytest.raises(ResourceNotFoundError) as info:
         st.storage_accounts.get_properties(group, "stfail01")
+    assert info.value.error.code == "StorageAccountNotFound"
     assert list(st.storage_accounts.list_by_resource_group(group)) == []
 
     again = st.storage_accounts.begin_create(group, "stfail01", account_body()).result()

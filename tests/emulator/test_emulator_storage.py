@@ -98,7 +98,8 @@ def test_delete_and_lists(st, group):
     assert status == 204
     with pytest.raises(ResourceNotFoundError) as info:
         st.storage_accounts.get_properties(group, "stlist01")
-    assert info.value.error.code == "ResourceNotFound"
+    assert info.value.error.code == "StorageAccountNotFound"
+    assert info.value.error.message == "The storage account stlist01 was not found."
 
 
 def test_blob_service_properties(st, group):

@@ -17,7 +17,6 @@ from ..arm import (
     iso,
     new_guid,
     parent_not_found,
-    resource_not_found,
 )
 from ..config import PAIRED
 from ..registry import Provider, check_delete_allowed, check_subnet_rules
@@ -97,7 +96,8 @@ def find_account(ctx: Context, name: str) -> dict | None:
 def _account_or_404(ctx: Context) -> dict:
     record = ctx.store.get(_account_id(ctx))
     if record is None:
-        raise resource_not_found(TYPE, ctx.params["accountName"], ctx.params["resourceGroupName"])
+        # the storage resource provider's own answer, not ARM's generic ResourceNotFound
+        raise ArmError(404, "StorageAccountNotFound", f"The storage account {ctx.params['accountName']} was not found.")
     return record
 
 
