@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 import re
 import urllib.parse
@@ -171,6 +172,30 @@ def check_location(value: Any, rtype: str) -> str:
             f"List of available regions for the resource type is '{','.join(LOCATIONS)}'.",
         )
     return loc
+
+
+# firewall IP rules ----------------------------------------------------------------------------------------------------
+#: the ranges RFC 1918 reserves for private networks, which Key Vault and storage refuse in IP rules
+PRIVATE_IPV4 = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def ipv4_rule(value: Any, max_prefix: int = 32) -> Optional[ipaddress.IPv4Network]:
+    """The range an IP rule value names (``a.b.c.d`` or ``a.b.c.d/n``, host bits allowed), or ``None`` when it is not
+    an IPv4 address or CIDR range with a prefix length of at most ``max_prefix``."""
+    if not isinstance(value, str):
+        return None
+    address, slash, prefix = value.strip().partition("/")
+    if slash and not (prefix.isdigit() and int(prefix) <= max_prefix):
+        return None
+    try:
+        return ipaddress.IPv4Network(f"{address}/{prefix if slash else 32}", strict=False)
+    except ValueError:
+        return None
+
+
+def private_range(network: ipaddress.IPv4Network) -> Optional[ipaddress.IPv4Network]:
+    """The RFC 1918 range the rule's network address lies in, if any."""
+    return next((p for p in PRIVATE_IPV4 if network.network_address in p), None)
 
 
 def check_tags(tags: Any) -> dict:

@@ -14,9 +14,11 @@ from ..arm import (
     Response,
     check_location,
     check_tags,
+    ipv4_rule,
     iso,
     new_guid,
     parent_not_found,
+    private_range,
 )
 from ..config import PAIRED
 from ..registry import Provider, check_delete_allowed, check_subnet_rules
@@ -183,9 +185,24 @@ SETTABLE = (
 )
 
 
+IP_RULE_INVALID = (
+    "Values for request parameters are invalid: networkAcls.ipRule[*].value. For more information, see - "
+    "https://aka.ms/storagenetworkruleset"
+)
+
+
+def _check_ip_rules(rules: list | None) -> None:
+    """Storage takes public IPv4 addresses and ranges of prefix /0 to /30 only (no /31 or /32, no RFC 1918 range)."""
+    for rule in rules or []:
+        network = ipv4_rule((rule or {}).get("value"), max_prefix=30)
+        if network is None or private_range(network) is not None:
+            raise ArmError(400, "InvalidValuesForRequestParameters", IP_RULE_INVALID)
+
+
 def _check_props(ctx: Context, props: dict) -> None:
     acls = props.get("networkAcls")
     if acls:
+        _check_ip_rules(acls.get("ipRules"))
         check_subnet_rules(ctx, acls.get("virtualNetworkRules"), "Microsoft.Storage")
     if "supportsHttpsTrafficOnly" in props and props["supportsHttpsTrafficOnly"] is None:
         del props["supportsHttpsTrafficOnly"]
