@@ -119,6 +119,22 @@ def test_ip_rules_take_public_ipv4_addresses_and_ranges_up_to_30_bits(st, group)
     assert [r.ip_address_or_range for r in kept] == ["203.0.113.10", "198.51.100.0/24"]
 
 
+def test_tag_names_of_storage_accounts_are_limited_to_128_characters(st, group):
+    name = "n" * 128
+    account = st.storage_accounts.begin_create(group, "sttags01", {**account_body(), "tags": {name: "v"}}).result()
+    assert account.tags == {name: "v"}
+    for call, args in (
+        (st.storage_accounts.update, (group, "sttags01", {"tags": {name + "x": "v"}})),
+        (st.storage_accounts.begin_create, (group, "sttags02", {**account_body(), "tags": {name + "x": "v"}})),
+    ):
+        with pytest.raises(HttpResponseError) as info:
+            call(*args)
+        assert info.value.status_code == 400
+        assert info.value.error.code == "InvalidTagName"
+        assert info.value.error.message.endswith("Maximum allowed length for tag name - '128' characters.")
+    assert st.storage_accounts.get_properties(group, "sttags01").tags == {name: "v"}
+
+
 def test_delete_and_lists(st, group):
     st.storage_accounts.begin_create(group, "stlist01", account_body()).result()
     assert [a.name for a in st.storage_accounts.list_by_resource_group(group)] == ["stlist01"]

@@ -58,6 +58,7 @@ ACCOUNT = (
 NAME_RULE = re.compile(r"[a-z0-9]{3,24}")
 CONTAINER_RULE = re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]")
 CREATE_SECONDS = 25.0
+STORAGE_TAG_NAME_MAX = 128  # a storage account's tag names are shorter than ARM's 512
 POLL_INTERVAL = 17.0  # what the storage resource provider sends
 GEO = {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
 #: sku changes an update can make (the rest need a migration or a new account)
@@ -269,7 +270,7 @@ def create_account(ctx: Context) -> Response:
         missing_code="MissingRequiredProperty",
     )
     location = check_location(body.get("location"), TYPE)
-    tags = check_tags(body.get("tags"))
+    tags = check_tags(body.get("tags"), name_max=STORAGE_TAG_NAME_MAX)
     kind = body["kind"]
     sku = body["sku"]["name"]
     update = body.get("properties") or {}
@@ -437,7 +438,7 @@ def update_account(ctx: Context) -> Response:
     if sku:
         account["sku"] = {"name": sku, "tier": _tier(sku)}
     if body.get("tags") is not None:
-        account["tags"] = check_tags(body["tags"])
+        account["tags"] = check_tags(body["tags"], name_max=STORAGE_TAG_NAME_MAX)
     _apply(account["properties"], update, name=account["name"], kind=account["kind"])
     _geo(account["properties"], account["name"], account["kind"], account["sku"]["name"], account["location"])
     ctx.store.touch()
