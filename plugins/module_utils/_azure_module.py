@@ -461,6 +461,26 @@ def operation_outcome(exc):
     return state, details
 
 
+def status_body_outcome(body):
+    """``(state, details)`` when a long-running operation's result is an operation status that says ``Failed`` or
+    ``Canceled`` (``{"status": "Failed", "error": {...}}``), else None."""
+    if not isinstance(body, dict) or "status" not in body or "id" in body and "properties" in body:
+        return None
+    state = body.get("status")
+    if not isinstance(state, str) or state.casefold() not in FAILED_STATES:
+        return None
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    details = {
+        "status": None,
+        "code": error.get("code"),
+        "message": error.get("message") or "Azure gave no error details for the operation",
+        "target": error.get("target"),
+        "type": "OperationFailed",
+        "provisioning_state": state,
+    }
+    return state, details
+
+
 def format_operation_failure(action, label, state, details, hint=None):
     """``<label> ended in provisioning state Failed: <code>: <message>. What to do: ...``"""
     reason = ": ".join(str(part) for part in (details.get("code"), details.get("message")) if part)
@@ -794,7 +814,7 @@ class AzureModule(AnsibleModule):
         error message -> what to do instead of the general advice)."""
         poller = self.call(action, label, begin, *args, **kwargs)
         try:
-            return poller.result()
+            result = poller.result()
         except _azure_error_types() as exc:
             outcome = operation_outcome(exc)
             if outcome is None:
@@ -806,6 +826,18 @@ class AzureModule(AnsibleModule):
                 azure_error=details,
                 provisioning_state=state,
             )
+        # The storage resource provider ends a failed operation with a 200 status body, which the poller hands
+        # back as the result instead of raising.
+        outcome = status_body_outcome(rest_dict(result))
+        if outcome is not None:
+            state, details = outcome
+            hint = next((text for key, text in (hints or {}).items() if key in (details.get("message") or "")), None)
+            self.fail_json(
+                msg=format_operation_failure(action, label, state, details, hint),
+                azure_error=details,
+                provisioning_state=state,
+            )
+        return result
 
     def run_reconcile(self, reconcile_func, resource, *args, **kwargs):
         """Run ``reconcile_func(resource, ...)`` with refusals and unconverged resources turned into failures."""

@@ -10,10 +10,11 @@ The limits, and where they come from:
 - Tags (Azure Resource Manager, "Use tags to organize your Azure resources", Limitations): at most 50 tag
   name/value pairs per resource or resource group; a tag name at most 512 characters, 128 for storage accounts;
   a value at most 256 characters; names cannot contain ``<``, ``>``, ``%``, ``&``, ``\\``, ``?`` or ``/``.
-- IP rules: Key Vault and Container Registry take IPv4 addresses and CIDR ranges (prefix 0-32). Storage
-  accounts take only public IPv4 addresses and ranges; ranges with a /31 or /32 prefix are not supported (give
-  the address alone), and private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) are not
-  allowed ("Configure Azure Storage firewalls and virtual networks", IP network rules). IPv6 is accepted by none.
+- IP rules: IPv4 addresses and CIDR ranges (prefix 0-32); IPv6 is accepted by none. Key Vault and storage refuse
+  private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): "Guidelines and limitations for the Azure Storage
+  firewall", and Key Vault's answer "belongs to forbidden range ... (private IP addresses)". Storage also refuses
+  /31 and /32 ranges; the modules send a /32 as the address alone, so only a /31 is refused here. Container
+  Registry: any IPv4 address or range.
 - Principal, tenant and subscription ids are GUIDs.
 - A location is one of the subscription's locations (``GET /subscriptions/{id}/locations``), by name
   (``westeurope``) or display name (``West Europe``).
@@ -32,9 +33,9 @@ TAG_NAME_FORBIDDEN = "<>%&\\?/"
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
-STORAGE_PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
-)
+# Private (RFC 1918) ranges, which the Key Vault and storage firewalls refuse in IP rules.
+PRIVATE_RANGES = tuple(ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PUBLIC_ONLY_SERVICES = ("key_vault", "storage_account")
 
 IP_RULE_SERVICES = ("key_vault", "storage_account", "container_registry")
 
@@ -92,21 +93,21 @@ def ip_rule_errors(value, service="key_vault"):
         return [f"IP rule {text!r} is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24)"]
     if network.version != 4:
         return [f"IP rule {text!r} is IPv6; Azure firewall IP rules take IPv4 only"]
-    if service != "storage_account":
-        return []
     problems = []
-    if "/" in text and network.prefixlen in (31, 32):
+    if service == "storage_account" and "/" in text and network.prefixlen == 31:
+        # A /32 is sent as the address alone, which the firewall takes; a /31 has no such form.
         problems.append(
-            f"IP rule {text!r}: storage firewalls do not take /31 or /32 ranges; give each address alone "
-            f"(for example {network.network_address})"
+            f"IP rule {text!r}: storage firewalls do not take /31 ranges; give each of the two addresses alone "
+            f"({network.network_address} and {network.broadcast_address})"
         )
-    for private in STORAGE_PRIVATE_RANGES:
-        if network.overlaps(private):
-            problems.append(
-                f"IP rule {text!r} lies in the private range {private}: storage firewalls take public addresses only; "
-                "admit private clients through a subnet with the Microsoft.Storage service endpoint"
-            )
-            break
+    if service in PUBLIC_ONLY_SERVICES:
+        for private in PRIVATE_RANGES:
+            if network.subnet_of(private):
+                problems.append(
+                    f"IP rule {text!r} lies in the private range {private}: the firewall takes public addresses "
+                    "only; admit private clients through a subnet with a service endpoint instead"
+                )
+                break
     return problems
 
 
