@@ -135,7 +135,7 @@ options:
           - Resource instances allowed in through the firewall (C(resourceAccessRules)), compared as a set by resource
             id. The list replaces the account's rules.
           - This is how Azure admits a trusted service's resource, for example an Azure Machine Learning workspace,
-            without opening the firewall: together with C(AzureServices) in O(network_acls.bypass), only that
+            without opening the firewall. Together with C(AzureServices) in O(network_acls.bypass), only that
             instance (not every resource of the service) gets through, and only with its own role assignments.
         type: list
         elements: dict
