@@ -151,7 +151,7 @@ def test_refusals(monitor, group, vault_id, workspace_id):
     error = refused(vault_id, setting(workspace_id, logs=[{"category": "StorageRead", "enabled": True}]))
     assert (error.code, error.message) == ("BadRequest", "Category 'StorageRead' is not supported.")
     error = refused(vault_id, setting(workspace_id, metrics=[{"category": "Transaction", "enabled": True}]))
-    assert error.message == "Category 'Transaction' is not supported."
+    assert error.message == "Metric category 'Transaction' is not supported, supported categories are: 'AllMetrics'."
     error = refused(
         vault_id,
         setting(
@@ -233,6 +233,12 @@ def test_ml_workspace_sends_audit_all_logs_and_metrics(clean_emulator, monitor, 
         assert info.value.status_code == 400
         assert info.value.error.code == "BadRequest"
         assert info.value.error.message == f"Category '{bad['properties']['logs'][0]['category']}' is not supported."
+    with pytest.raises(HttpResponseError) as info:  # the metric groups of the portal are not categories
+        monitor.diagnostic_settings.create_or_update(
+            ws, "bad", setting(workspace_id, metrics=[{"category": "Run", "enabled": True}])
+        )
+    assert (info.value.status_code, info.value.error.code) == (400, "BadRequest")
+    assert info.value.error.message == "Metric category 'Run' is not supported, supported categories are: 'AllMetrics'."
     assert {s.name for s in monitor.diagnostic_settings.list(ws)} == {"jobs", "to-law"}
 
 

@@ -263,7 +263,12 @@ def _normalize_metrics(ctx: Context, uri: str, metrics: list) -> list:
     for entry in metrics:
         category = entry.get("category") or "AllMetrics"
         if category.lower() not in known:
-            raise ArmError(400, "BadRequest", f"Category '{category}' is not supported.")
+            supported = ", ".join(f"'{name}'" for name in known.values())
+            raise ArmError(
+                400,
+                "BadRequest",
+                f"Metric category '{category}' is not supported, supported categories are: {supported}.",
+            )
         out.append(
             {
                 "timeGrain": entry.get("timeGrain"),
