@@ -426,6 +426,60 @@ def test_role_assignments_to_the_workspace_identity(clean_emulator, rm, group, d
     assert assignment.principal_id == created["identity"]["principalId"]
 
 
+def test_the_roles_an_ml_stack_assigns(clean_emulator, rm, group, deps):
+    """The built-in roles the ml_workspace role assigns, found by name at the scope they are assigned on (as the
+    collection looks them up), and assigned: AzureML Data Scientist on the workspace to the data scientists' group,
+    AzureML Compute Operator to the pipelines' principal, and the workspace's identity on its dependencies."""
+    created = create(rm, ws_id(clean_emulator, group, "mlw-roles"), workspace(deps, keys=tuple(deps)))
+    auth = clean_emulator.client(AuthorizationManagementClient)
+    sub = f"/subscriptions/{clean_emulator.subscription_id}"
+
+    def role_on(scope: str, name: str) -> str:
+        found = list(auth.role_definitions.list(scope, filter=f"roleName eq '{name}'"))
+        assert [(d.role_name, d.role_type) for d in found] == [(name, "BuiltInRole")]
+        assert found[0].id == f"{sub}/providers/Microsoft.Authorization/roleDefinitions/{found[0].name}"
+        return found[0].id
+
+    def assign(scope: str, role_name: str, principal: str, principal_type: str) -> str:
+        name = str(uuid.uuid4())
+        definition = role_on(scope, role_name)
+        made = auth.role_assignments.create(
+            scope,
+            name,
+            RoleAssignmentCreateParameters(
+                role_definition_id=definition, principal_id=principal, principal_type=principal_type
+            ),
+        )
+        assert (made.scope, made.role_definition_id, made.principal_id) == (scope, definition, principal)
+        return name
+
+    ws = created.id
+    scientists, pipelines = str(uuid.uuid4()), str(uuid.uuid4())
+    on_ws = {
+        assign(ws, "AzureML Data Scientist", scientists, "Group"),
+        assign(ws, "AzureML Compute Operator", pipelines, "ServicePrincipal"),
+    }
+    assert {a.name for a in auth.role_assignments.list_for_scope(ws, filter="atScope()")} == on_ws
+    mine = auth.role_assignments.list_for_scope(ws, filter=f"principalId eq '{scientists}'")
+    assert [auth.role_definitions.get_by_id(a.role_definition_id).role_name for a in mine] == ["AzureML Data Scientist"]
+    assert role_on(ws, "AzureML Registry User").endswith("/1823dd4f-9b8c-4ab6-ab4e-7397a3684615")
+
+    identity = created["identity"]["principalId"]
+    for scope, role_name in (
+        (deps["storageAccount"], "Storage Blob Data Contributor"),
+        (deps["storageAccount"], "Storage File Data Privileged Contributor"),
+        (deps["keyVault"], "Key Vault Administrator"),
+        (deps["applicationInsights"], "Contributor"),
+        (deps["containerRegistry"], "AcrPull"),
+        (deps["containerRegistry"], "AcrPush"),
+    ):
+        assign(scope, role_name, identity, "ServicePrincipal")
+    held = auth.role_assignments.list_for_subscription(filter=f"principalId eq '{identity}'")
+    assert {a.scope for a in held} == {
+        deps[k] for k in ("storageAccount", "keyVault", "applicationInsights", "containerRegistry")
+    }
+
+
 # delete, soft delete, purge -------------------------------------------------------------------------------------------
 def test_delete_soft_deletes_and_keeps_the_name(clean_emulator, rm, group, deps):
     rid = ws_id(clean_emulator, group, "mlw-soft")
