@@ -694,7 +694,7 @@ RULES = (
         resource=("key_vault", "storage_account", "container_registry"),
         arm_property="roleAssignments[].properties.principalType",
         path="@user_data_roles",
-        check=Empty("none: data roles go to groups and service principals"),
+        check=Empty("no data role held by a User principal"),
         psrule=["Azure.RBAC.UseGroups"],
     ),
     Rule(
@@ -716,7 +716,7 @@ EXISTS_RULE = Rule(
     title="Every resource the stack names exists",
     severity="high",
     resource=tuple(RESOURCE_TYPES),
-    arm_property="the resource",
+    arm_property="id",
     path="id",
     check=HasValue("exists"),
 )

@@ -168,6 +168,8 @@ def junit(audit, title):
             ET.SubElement(case, "skipped", message=f"accepted exception: {item['message']}")
         elif item["status"] == "not_applicable":
             ET.SubElement(case, "skipped", message=f"not applicable: {item['note']}")
+    if hasattr(ET, "indent"):  # Python 3.9 and later: one element per line, for people who open the file
+        ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
