@@ -11,8 +11,12 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from azure.mgmt.applicationinsights import ApplicationInsightsManagementClient
 from azure.mgmt.authorization import AuthorizationManagementClient
 from azure.mgmt.containerregistry import ContainerRegistryManagementClient
+from azure.mgmt.keyvault import KeyVaultManagementClient
+from azure.mgmt.loganalytics import LogAnalyticsManagementClient
+from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
 from playbook_helpers import run_playbook, writes
 
@@ -42,11 +46,11 @@ def stack(emulator):
     return emulator, names
 
 
-def audit(emulator, tmp_path, *args):
+def audit(emulator, tmp_path, *args, inventory="inventories/local"):
     reports = tmp_path / "reports"
     emulator.clear_requests()
     rc, changed, failed, output = run_playbook(
-        emulator, "playbooks/audit.yml", "-e", f"mlops_audit_report_dir={reports}", *args
+        emulator, "playbooks/audit.yml", "-e", f"mlops_audit_report_dir={reports}", *args, inventory=inventory
     )
     return rc, changed, failed, output, reports
 
@@ -141,3 +145,65 @@ def test_drift_fails_the_audit_naming_the_rules_and_their_ids(stack, tmp_path):
             f"rbac.user_data_roles [Azure.RBAC.UseGroups] {names['storage_account']}",
         ]
     )
+
+
+def test_a_stack_built_by_hand_is_audited_from_its_names_alone(stack, tmp_path):
+    emulator, _names = stack
+    group, tenant = "rg-handmade", emulator.env["AZURE_TENANT"]
+    emulator.client(ResourceManagementClient).resource_groups.create_or_update(group, {"location": "westeurope"})
+    emulator.client(StorageManagementClient).storage_accounts.begin_create(
+        group, "sthandmade01", {"location": "westeurope", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}
+    ).result()
+    vault = {
+        "location": "westeurope",
+        "properties": {
+            "tenantId": tenant,
+            "sku": {"family": "A", "name": "standard"},
+            "enableRbacAuthorization": False,
+            "accessPolicies": [{"tenantId": tenant, "objectId": A_USER, "permissions": {"secrets": ["all"]}}],
+        },
+    }
+    emulator.client(KeyVaultManagementClient).vaults.begin_create_or_update(group, "kv-handmade-01", vault).result()
+    workspace = (
+        emulator.client(LogAnalyticsManagementClient)
+        .workspaces.begin_create_or_update(group, "log-handmade", {"location": "westeurope"})
+        .result()
+    )
+    emulator.client(ApplicationInsightsManagementClient).components.create_or_update(
+        group,
+        "appi-handmade",
+        {
+            "location": "westeurope",
+            "kind": "web",
+            "properties": {"Application_Type": "web", "WorkspaceResourceId": workspace.id},
+        },
+    )
+    names = {
+        "resource_group": group,
+        "key_vault": "kv-handmade-01",
+        "storage_account": "sthandmade01",
+        "log_analytics_workspace": "log-handmade",
+        "app_insights": "appi-handmade",
+    }
+    rc, _changed, failed, output, reports = audit(
+        emulator, tmp_path, "-e", json.dumps({"mlops_name_overrides": names}), inventory="inventories/dev"
+    )
+    assert rc != 0 and failed == 1, output[-6000:]
+    assert writes(emulator.requests()) == [], "the audit wrote to Azure"
+    report = json.loads((reports / "mlops-dev.json").read_text())
+    failed_rules = {item["rule"] for item in report["results"] if item["status"] == "fail"}
+    # Settings the collection's roles set, and settings they never touch, as Azure left them.
+    assert {
+        "key_vault.rbac",
+        "key_vault.access_policies",
+        "key_vault.firewall",
+        "key_vault.audit_logs",
+        "storage_account.min_tls",
+        "storage_account.firewall",
+        "storage_account.shared_key_access",
+        "app_insights.local_auth",
+    } <= failed_rules
+    assert {item["rule"] for item in report["results"] if item["status"] == "exception"} == {
+        "key_vault.public_network_access",
+        "storage_account.public_network_access",
+    }
