@@ -623,3 +623,13 @@ def test_the_rule_table_is_complete_data():
             assert some_id.startswith("Azure.")
         for some_id in row["references"]["checkov"]:
             assert some_id.startswith(("CKV_AZURE_", "CKV2_AZURE_"))
+
+
+def test_the_readme_lists_every_rule_with_its_severity_and_ids():
+    readme = (ROOT / "README.md").read_text()
+    for row in rule_table():
+        line = next((line for line in readme.splitlines() if line.startswith(f"| `{row['id']}` |")), None)
+        assert line, f"README.md's rule table lacks {row['id']}"
+        assert f"| {row['severity']} |" in line, line
+        for some_id in row["references"]["psrule"] + row["references"]["checkov"]:
+            assert f"`{some_id}`" in line, line
