@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The security baseline as data, and a pure evaluator of a stack's resources against it.
 
-``RULES`` is the one place the baseline lives (``../shared/reference/security-baseline.md`` in words): for each rule
+``RULES`` is the one place the baseline lives (the project's security baseline, in code): for each rule
 its id, title, severity, the resource type it applies to, the ARM property auditors know (``property``), where the
 value sits in what the collection's ``_info`` modules return (``path``), the expected value (``check``), the
 environments it applies to, and the PSRule for Azure / Checkov / Azure Policy ids.
@@ -43,7 +43,7 @@ RELATED_KEYS = ("diagnostic_settings", "management_locks", "role_assignments")
 
 # Built-in roles that reach data (secrets, keys, blobs, images), by name and by role definition GUID.
 DATA_ROLE_NAME = re.compile(
-    r"^(Storage (Blob|Queue|Table|File) Data .+|Storage File Data SMB Share .+|Key Vault (Administrator|"
+    r"^(Storage (Blob|Queue|Table|File) Data .+|Key Vault (Administrator|"
     r"Secrets Officer|Secrets User|Crypto Officer|Crypto User|Crypto Service Encryption User|"
     r"Certificates Officer|Certificate User)|AcrPull|AcrPush|AcrDelete)$",
     re.IGNORECASE,
@@ -214,7 +214,7 @@ def _user_data_roles(resource, related):
         if (assignment.get("principal_type") or "").casefold() != "user":
             continue
         role = _role_name(assignment)
-        if DATA_ROLE_NAME.match(role) or role.casefold() in DATA_ROLE_GUIDS:
+        if DATA_ROLE_NAME.match(role):
             found.append(f"{role} for user {assignment.get('principal_id')} at {assignment.get('scope')}")
     return sorted(set(found))
 
