@@ -34,8 +34,6 @@ RESOURCE_TYPES = {
     ),
     "app_insights": ("app_insights", "Microsoft.Insights/components", "Application Insights component"),
     "container_registry": ("container_registries", "Microsoft.ContainerRegistry/registries", "container registry"),
-    # Not managed by the collection yet: its rules below wait for an ml_workspace_info module whose list the
-    # playbook will pass as ``ml_workspaces`` (check the paths against that module's shape when it lands).
     "ml_workspace": ("ml_workspaces", "Microsoft.MachineLearningServices/workspaces", "Machine Learning workspace"),
 }
 # Lists of the stack that describe other resources rather than being audited themselves.
@@ -664,7 +662,7 @@ RULES = (
         ),
         psrule=["Azure.ACR.AuditLogs"],
     ),
-    # --- Machine Learning workspace (the collection does not manage one yet) ---------------------------------
+    # --- Machine Learning workspace -------------------------------------------------------------------------
     Rule(
         "ml_workspace.public_access",
         title="ML workspace public network access is disabled",
@@ -682,9 +680,20 @@ RULES = (
         severity="medium",
         resource="ml_workspace",
         arm_property="identity.type",
-        path="identity.type",
+        path="identity_type",
         check=Equals("UserAssigned"),
         psrule=["Azure.ML.UserManagedIdentity"],
+        policy=["Azure Machine Learning workspaces should use user-assigned managed identity"],
+    ),
+    Rule(
+        "ml_workspace.audit_logs",
+        title="ML workspace resource logs are collected by a diagnostic setting",
+        severity="medium",
+        resource="ml_workspace",
+        arm_property="diagnosticSettings[].properties.logs",
+        path="@log_entries",
+        check=Includes("audit", "allLogs"),
+        policy=["Resource logs in Azure Machine Learning Workspaces should be enabled"],
     ),
     # --- Across resources ------------------------------------------------------------------------------------
     Rule(

@@ -78,6 +78,7 @@ def converged_stack(environment="prod", registry=None):
         return value.replace("ENV", environment)
 
     kv, st, law, appi, cr = rid(KV), rid(ST), rid(LAW), rid(APPI), rid(CR)
+    mlw = rid(RG) + "/providers/Microsoft.MachineLearningServices/workspaces/mlw-mlops-" + environment
     stack = {
         "resource_groups": [
             {"id": rid(RG), "name": _name(rid(RG)), "location": "westeurope"},
@@ -145,10 +146,19 @@ def converged_stack(environment="prod", registry=None):
                 "network_rule_set": {"default_action": "Allow", "ip_rules": []},
             }
         ],
+        "ml_workspaces": [
+            {
+                "id": mlw,
+                "name": _name(mlw),
+                "public_network_access": "Enabled",
+                "identity_type": "SystemAssigned",
+            }
+        ],
         "diagnostic_settings": [
             _diagnostics(kv, law),
             _diagnostics(cr, law),
             _diagnostics(st + "/blobServices/default", law),
+            _diagnostics(mlw, law),
         ],
         "management_locks": [],
         "role_assignments": [
@@ -223,6 +233,8 @@ def test_without_its_exceptions_the_converged_stack_fails_the_public_network_rul
         "key_vault.public_network_access",
         "storage_account.public_network_access",
         "container_registry.public_network_access",
+        "ml_workspace.public_access",
+        "ml_workspace.user_assigned_identity",
     }
     assert audit["failed"]
 
@@ -231,7 +243,14 @@ def test_every_resource_of_the_stack_is_audited():
     audit = evaluate(converged_stack("prod", registry=True), "prod")
     audited = {(item["resource_type"], item["resource"]) for item in audit["results"] if item["resource"]}
     assert ("blob_container", "stmlopsprodweuabc123/pipeline-logs") in audited
-    for rtype in ("key_vault", "storage_account", "log_analytics_workspace", "app_insights", "container_registry"):
+    for rtype in (
+        "key_vault",
+        "storage_account",
+        "log_analytics_workspace",
+        "app_insights",
+        "container_registry",
+        "ml_workspace",
+    ):
         assert any(kind == rtype for kind, _name in audited), rtype
 
 
@@ -278,20 +297,6 @@ def _premium_open(stack):
     registry = _first(stack, "container_registries")
     registry["sku"] = "Premium"
     registry["network_rule_set"]["default_action"] = "Allow"
-
-
-def _add_ml_workspace(public_access="Disabled", identity="UserAssigned"):
-    def change(stack):
-        stack["ml_workspaces"] = [
-            {
-                "id": f"{RG.replace('ENV', 'prod')}/providers/Microsoft.MachineLearningServices/workspaces/mlw-1",
-                "name": "mlw-1",
-                "public_network_access": public_access,
-                "identity": {"type": identity},
-            }
-        ]
-
-    return change
 
 
 def _broad_policy(stack):
@@ -357,8 +362,9 @@ BREAKERS = {
     ),
     "container_registry.public_network_access": (None, "Enabled"),
     "container_registry.audit_logs": (_drop_logs("container_registries"), []),
-    "ml_workspace.public_access": (_add_ml_workspace(public_access="Enabled"), "Enabled"),
-    "ml_workspace.user_assigned_identity": (_add_ml_workspace(identity="SystemAssigned"), "SystemAssigned"),
+    "ml_workspace.public_access": (None, "Enabled"),
+    "ml_workspace.user_assigned_identity": (None, "SystemAssigned"),
+    "ml_workspace.audit_logs": (_drop_logs("ml_workspaces"), []),
     "rbac.user_data_roles": (
         _add_user_role,
         [f"Storage Blob Data Reader for user 0a1b2c3d-0000-4000-8000-000000000001 at {ST.replace('ENV', 'prod')}"],
@@ -370,6 +376,8 @@ ACCEPTED = {
     "key_vault.public_network_access",
     "storage_account.public_network_access",
     "container_registry.public_network_access",
+    "ml_workspace.public_access",
+    "ml_workspace.user_assigned_identity",
 }
 ALL_EXCEPTIONS = dict((rule_id, "accepted for the test") for rule_id in ACCEPTED)
 
@@ -382,8 +390,6 @@ def test_every_rule_has_a_breaking_case():
 def test_each_rule_passes_on_the_converged_stack_and_fails_when_broken(rule_id):
     breaker, found = BREAKERS[rule_id]
     stack = converged_stack("prod", registry=True)
-    if rule_id.startswith("ml_workspace."):
-        _add_ml_workspace()(stack)
     if rule_id == "container_registry.firewall":
         _first(stack, "container_registries")["sku"] = "Premium"
         _first(stack, "container_registries")["network_rule_set"]["default_action"] = "Deny"
@@ -467,14 +473,21 @@ def test_registry_audit_logs_accept_the_two_categories():
 
 
 def test_a_stack_without_a_registry_or_workspace_reports_their_rules_as_not_applicable():
-    audit = evaluate(converged_stack("dev"), "dev", exceptions=ALL_EXCEPTIONS)
+    stack = converged_stack("dev")
+    del stack["ml_workspaces"]
+    audit = evaluate(stack, "dev", exceptions=dict(ALL_EXCEPTIONS))
     for rule_id in ("container_registry.admin_user", "ml_workspace.public_access"):
         (item,) = results_of(audit, rule_id)
         assert item["status"] == "not_applicable" and item["resource"] is None
         assert item["note"].startswith("the stack has no ")
     assert not audit["failed"]
     assert audit["unused_exceptions"] == [
-        {"id": "container_registry.public_network_access", "reason": "accepted for the test"}
+        {"id": rule_id, "reason": "accepted for the test"}
+        for rule_id in (
+            "container_registry.public_network_access",
+            "ml_workspace.public_access",
+            "ml_workspace.user_assigned_identity",
+        )
     ]
 
 
@@ -538,7 +551,7 @@ def test_an_exception_can_be_named_by_a_checkov_or_psrule_id_and_limited_to_reso
     audit = evaluate(stack, "prod", exceptions=exceptions)
     (item,) = results_of(audit, "storage_account.firewall")
     assert item["status"] == "exception" and item["exception"] == {"id": "CKV_AZURE_35", "reason": "migration window"}
-    assert not audit["failed"] and audit["counts"]["exception"] == 3
+    assert not audit["failed"] and audit["counts"]["exception"] == 5
 
     exceptions["CKV_AZURE_35"]["resources"] = ["another-account"]
     audit = evaluate(stack, "prod", exceptions=exceptions)
