@@ -192,7 +192,7 @@ def role_key(role):
         raise PreflightError(f"a role must be named by a string, got {role!r}")
     if "." not in role:
         return role
-    prefix, _, name = role.rpartition(".")
+    prefix, name = role.rsplit(".", 1)
     if prefix != COLLECTION:
         raise PreflightError(f"{role} is not a role of {COLLECTION}: the preflight checks this collection's roles")
     return name
