@@ -314,6 +314,20 @@ def test_action_group_short_name_too_long():
     ]
 
 
+def test_an_app_insights_retention_the_service_does_not_offer():
+    assert role_problems(app_insights={"app_insights_retention_in_days": 100}) == [
+        "mlops.azure.app_insights: value of app_insights_retention_in_days must be one of: 30, 60, 90, 120, 180, "
+        "270, 365, 550, 730, got: 100"
+    ]
+
+
+def test_the_role_offers_the_retention_periods_the_module_takes():
+    from ansible_collections.mlops.azure.plugins.module_utils._app_insights import RETENTION_DAYS
+
+    options = spec("app_insights")["argument_specs"]["main"]["options"]
+    assert options["app_insights_retention_in_days"]["choices"] == RETENTION_DAYS
+
+
 def test_blob_container_names():
     assert role_problems(storage_account={"storage_account_containers": ["logs", "Model_Artifacts"]}) == [
         "mlops.azure.storage_account: storage_account_containers: blob_container name 'Model_Artifacts' must be "
