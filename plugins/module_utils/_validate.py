@@ -18,6 +18,12 @@ The limits, and where they come from:
 - Principal, tenant and subscription ids are GUIDs.
 - A location is one of the subscription's locations (``GET /subscriptions/{id}/locations``), by name
   (``westeurope``) or display name (``West Europe``).
+- Numbers Azure bounds (the REST API specifications): a Key Vault's ``softDeleteRetentionInDays`` "accepts >=7 and
+  <=90" (Microsoft.KeyVault ``keyvault.json``, VaultProperties); a storage blob service's
+  ``deleteRetentionPolicy.days`` and ``containerDeleteRetentionPolicy.days`` take 1 to 365 (Microsoft.Storage
+  blob service properties, DeleteRetentionPolicy: "The minimum specified value can be 1 and the maximum value can
+  be 365"); an action group's ``groupShortName`` is at most 12 characters (Microsoft.Insights
+  ``actionGroups_API.json`` 2023-01-01, ActionGroup, ``maxLength: 12``).
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ PRIVATE_RANGES = tuple(ipaddress.ip_network(text) for text in ("10.0.0.0/8", "17
 PUBLIC_ONLY_SERVICES = ("key_vault", "storage_account")
 
 IP_RULE_SERVICES = ("key_vault", "storage_account", "container_registry")
+
+KEY_VAULT_RETENTION_DAYS = (7, 90)
+STORAGE_SOFT_DELETE_DAYS = (1, 365)
+ACTION_GROUP_SHORT_NAME_LENGTH = (1, 12)
 
 
 def guid_errors(value, what="id"):
@@ -118,17 +128,42 @@ def ip_rules_errors(values, service="key_vault"):
     return problems
 
 
+def range_errors(value, bounds, what):
+    """``what`` must be a whole number within ``bounds`` (``(lowest, highest)``, both included)."""
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [f"{what} must be a whole number from {low} to {high}, got {value!r}"]
+    if low <= value <= high:
+        return []
+    return [f"{what} is {value}; Azure accepts {low} to {high}"]
+
+
+def length_errors(value, bounds, what):
+    """``what`` must be a string whose length is within ``bounds`` (``(shortest, longest)``, both included)."""
+    low, high = bounds
+    if not isinstance(value, str):
+        return [f"{what} must be a string of {low} to {high} characters, got {value!r}"]
+    if low <= len(value) <= high:
+        return []
+    return [f"{what} {value!r} has {len(value)} characters; Azure accepts {low} to {high}"]
+
+
+def location_key(location):
+    """How Azure compares locations: ``West Europe``, ``westeurope`` and ``WestEurope`` are the same one."""
+    return str(location).replace(" ", "").casefold()
+
+
 def location_errors(location, locations):
     """``location`` against the subscription's ``locations`` (REST items with ``name`` and ``displayName``)."""
     if location is None:
         return []
-    wanted = str(location).replace(" ", "").casefold()
+    wanted = location_key(location)
     names = []
     for item in locations or []:
         name = item.get("name") or ""
         names.append(name)
         for candidate in (name, item.get("displayName") or ""):
-            if candidate.replace(" ", "").casefold() == wanted:
+            if location_key(candidate) == wanted:
                 return []
     return [
         "location {!r} is not a location of this subscription; use one of: {}".format(

@@ -102,3 +102,32 @@ def test_location():
     assert v.location_errors(None, locations) == []
     (problem,) = v.location_errors("westeuropa", locations)
     assert problem == "location 'westeuropa' is not a location of this subscription; use one of: eastus, westeurope"
+
+
+def test_range():
+    low, high = v.KEY_VAULT_RETENTION_DAYS
+    assert v.range_errors(low, v.KEY_VAULT_RETENTION_DAYS, "retention") == []
+    assert v.range_errors(high, v.KEY_VAULT_RETENTION_DAYS, "retention") == []
+    assert v.range_errors(low - 1, v.KEY_VAULT_RETENTION_DAYS, "retention") == ["retention is 6; Azure accepts 7 to 90"]
+    assert v.range_errors(high + 1, v.KEY_VAULT_RETENTION_DAYS, "retention") == [
+        "retention is 91; Azure accepts 7 to 90"
+    ]
+    for bad in ("30", 30.0, True, None):
+        (problem,) = v.range_errors(bad, v.STORAGE_SOFT_DELETE_DAYS, "days")
+        assert problem.startswith("days must be a whole number from 1 to 365, got ")
+
+
+def test_length():
+    bounds = v.ACTION_GROUP_SHORT_NAME_LENGTH
+    assert v.length_errors("a", bounds, "short name") == []
+    assert v.length_errors("a" * 12, bounds, "short name") == []
+    assert v.length_errors("a" * 13, bounds, "short name") == [
+        "short name 'aaaaaaaaaaaaa' has 13 characters; Azure accepts 1 to 12"
+    ]
+    assert v.length_errors("", bounds, "short name") == ["short name '' has 0 characters; Azure accepts 1 to 12"]
+    assert v.length_errors(12, bounds, "short name") == ["short name must be a string of 1 to 12 characters, got 12"]
+
+
+def test_location_key():
+    assert v.location_key("West Europe") == v.location_key("westeurope") == v.location_key("WestEurope")
+    assert v.location_key("westus") != v.location_key("westus2")
