@@ -629,7 +629,7 @@ class AzureModule(AnsibleModule):
         if location is None:
             return
         # Imported here: the resource SDK is loaded only by a module that creates something with a location.
-        from ansible_collections.mlops.azure.plugins.module_utils._resource_group import subscription_locations
+        from ansible_collections.mlops.azure.plugins.module_utils._location import subscription_locations
 
         self.fail_on_problems(location_errors(location, subscription_locations(self)))
 

@@ -64,3 +64,15 @@ def list_locations(module, client):
         # A next link is absolute and carries its own query string.
         url, params = page.get("nextLink"), None
     return locations
+
+
+def subscription_locations(module):
+    """The module's subscription's locations (REST JSON), read once per module run and kept on the module."""
+    cached = getattr(module, "_subscription_locations", None)
+    if cached is None:
+        # Imported here: only a module that checks a location loads the resource SDK for it.
+        from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+
+        cached = list_locations(module, module.client(ResourceManagementClient))
+        module._subscription_locations = cached
+    return cached

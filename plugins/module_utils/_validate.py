@@ -158,13 +158,10 @@ def location_errors(location, locations):
     if location is None:
         return []
     wanted = location_key(location)
-    names = []
+    names = [item.get("name") or "" for item in locations or []]
     for item in locations or []:
-        name = item.get("name") or ""
-        names.append(name)
-        for candidate in (name, item.get("displayName") or ""):
-            if location_key(candidate) == wanted:
-                return []
+        if wanted in (location_key(item.get("name") or ""), location_key(item.get("displayName") or "")):
+            return []
     return [
         "location {!r} is not a location of this subscription; use one of: {}".format(
             location, ", ".join(sorted(names))

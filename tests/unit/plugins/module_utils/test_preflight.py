@@ -346,15 +346,15 @@ def test_a_malformed_ip_rule_given_to_both_firewalls_is_reported_once():
     ]
 
 
-def test_a_private_range_only_the_storage_firewall_refuses():
-    rules = {"key_vault": {"key_vault_ip_rules": ["10.1.0.0/16"]}}
+def test_a_private_range_both_firewalls_refuse_and_a_31_only_storage_refuses():
+    rules = {"key_vault": {"key_vault_ip_rules": ["10.1.0.0/16", "203.0.113.8/31"]}}
     rules["storage_account"] = {"storage_account_ip_rules": ["10.1.0.0/16", "203.0.113.8/31"]}
     assert role_problems(**rules) == [
-        "IP rule '10.1.0.0/16' lies in the private range 10.0.0.0/8: storage firewalls take public addresses only; "
-        "admit private clients through a subnet with the Microsoft.Storage service endpoint "
-        "(in storage_account_ip_rules)",
-        "IP rule '203.0.113.8/31': storage firewalls do not take /31 or /32 ranges; give each address alone "
-        "(for example 203.0.113.8) (in storage_account_ip_rules)",
+        "IP rule '10.1.0.0/16' lies in the private range 10.0.0.0/8: the firewall takes public addresses only; "
+        "admit private clients through a subnet with a service endpoint instead "
+        "(in key_vault_ip_rules, storage_account_ip_rules)",
+        "IP rule '203.0.113.8/31': storage firewalls do not take /31 ranges; give each of the two addresses alone "
+        "(203.0.113.8 and 203.0.113.9) (in storage_account_ip_rules)",
     ]
 
 
