@@ -251,15 +251,16 @@ def test_a_location_the_subscription_does_not_have_stops_in_preflight(clean_emul
 
 def test_tags_and_the_storage_firewall_limits_stop_in_preflight(clean_emulator, tmp_path):
     tags = {"cost/center": "42", "n" * 200: "long name", "owner": "x" * 257}
-    inventory = local_inventory(tmp_path, {"mlops_tags": tags, "mlops_ip_rules": ["10.20.0.0/16", "203.0.113.9/32"]})
+    inventory = local_inventory(tmp_path, {"mlops_tags": tags, "mlops_ip_rules": ["10.20.0.0/16", "203.0.113.8/31"]})
     flat = _preflight_fails(clean_emulator, inventory=inventory).replace("''", "'")
     assert "Preflight found 5 problem(s)" in flat
     assert "tag name 'cost/center' contains /: Azure does not allow" in flat
     assert "the value of tag 'owner' is 257 characters long; Azure allows at most 256" in flat
     assert "is 200 characters long; Azure allows at most 128 (in storage_account_tags)" in flat
     assert "IP rule '10.20.0.0/16' lies in the private range 10.0.0.0/8" in flat
-    assert "IP rule '203.0.113.9/32': storage firewalls do not take /31 or /32 ranges" in flat
-    assert "(in storage_account_ip_rules)" in flat and "key_vault_ip_rules" not in flat, "Key Vault takes both"
+    assert "(in key_vault_ip_rules, storage_account_ip_rules)" in flat, "both firewalls refuse private ranges"
+    assert "IP rule '203.0.113.8/31': storage firewalls do not take /31 ranges" in flat
+    assert "(203.0.113.8 and 203.0.113.9) (in storage_account_ip_rules)" in flat, "Key Vault takes a /31"
     assert no_writes(clean_emulator) == []
 
 
