@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 
 from azure.core.exceptions import ResourceNotFoundError
 
@@ -112,3 +113,38 @@ class Recorder:
             "list",
         )
         return [name for name, _args in self.calls if name.split(".")[-1] not in reads]
+
+
+# -- Azure errors and cloud metadata, as azure-core and ARM give them ---------------------------------------------
+
+
+class FakeResponse:
+    """Enough of an azure-core HTTP response to build an ``HttpResponseError`` from."""
+
+    def __init__(self, status, body, headers=None):
+        self.status_code = status
+        self.reason = "Reason"
+        self.headers = headers or {}
+        self._body = body
+
+    def text(self, encoding=None):
+        return json.dumps(self._body) if not isinstance(self._body, str) else self._body
+
+
+def arm_error(cls, status, code, message, target=None, headers=None):
+    """An azure-core exception of class ``cls`` carrying an ARM error body."""
+    body = {"error": {"code": code, "message": message}}
+    if target:
+        body["error"]["target"] = target
+    return cls(response=FakeResponse(status, body, headers))
+
+
+# What the emulator's /metadata/endpoints answers.
+EMULATOR_METADATA = {
+    "name": "ArmEmulator",
+    "resourceManager": "https://127.0.0.1:8443/",
+    "authentication": {
+        "loginEndpoint": "https://127.0.0.1:8443/login/",
+        "audiences": ["https://management.core.windows.net/", "https://127.0.0.1:8443/"],
+    },
+}
