@@ -20,17 +20,10 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-    string_tags,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import norm_location, prune, tag_rules
-
-ResourceManagementClient = optional_import(
-    "azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"
-)
+from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+from ansible_collections.mlops.azure.plugins.module_utils._rest import parse_resource_id
 
 
 def get_path(body, path):

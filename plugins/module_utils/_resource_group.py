@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     AzureResource,
     Refusal,
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
 
 ResourceManagementClient = optional_import(
     "azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"

@@ -8,12 +8,7 @@ long-running ``begin_create`` poller; blob service properties and containers are
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-    rest_dict,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
@@ -27,6 +22,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
 
 StorageManagementClient = optional_import("azure.mgmt.storage", "StorageManagementClient", "azure-mgmt-storage")
 

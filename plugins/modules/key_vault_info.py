@@ -96,12 +96,13 @@ deleted_key_vaults:
       type: bool
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._key_vault import (
     KeyVaultManagementClient,
     deleted_vault_shape,
     key_vault_shape,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
 def _access_policies(body):
