@@ -8,8 +8,8 @@ import copy
 import hashlib
 from urllib.parse import urlsplit
 
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListByKey,
     Refusal,
     norm_location,
@@ -141,8 +141,9 @@ def redact_shape(shape):
     return result
 
 
-class ActionGroup(AzureResource):
+class ActionGroup(GroupedResource):
     kind = "action group"
+    arm_type = ACTION_GROUP_TYPE
     immutable = {
         "location": "An action group's location is fixed at creation: delete it and create it again to move it.",
     }
@@ -154,14 +155,6 @@ class ActionGroup(AzureResource):
         self.client = module.client(MonitorManagementClient)
         self.rules = dict(ACTION_GROUP_RULES, **tag_rules(append_tags))
         self.current_body = None
-
-    @property
-    def label(self):
-        return f"action group '{self.name}' in resource group '{self.resource_group}'"
-
-    @property
-    def group_id(self):
-        return f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
 
     def read(self):
         body = self.module.read(self.label, self.client.action_groups.get, self.resource_group, self.name)
@@ -177,7 +170,7 @@ class ActionGroup(AzureResource):
 
     def predict_create(self, desired):
         shape = {
-            "id": f"{self.group_id}/providers/{ACTION_GROUP_TYPE}/{self.name}",
+            "id": self.resource_id,
             "name": self.name,
             "resource_group": self.resource_group,
             "location": desired.get("location") or DEFAULT_LOCATION,

@@ -123,6 +123,7 @@ def component_body(shape, location, current_raw=None):
 
 class AppInsights(GroupedResource):
     kind = "Application Insights component"
+    arm_type = COMPONENT_TYPE
     immutable = {
         "location": "A component's location is fixed at creation: create a new component to use another location.",
     }
@@ -135,10 +136,6 @@ class AppInsights(GroupedResource):
         self.client = module.client(ApplicationInsightsManagementClient)
         self.rules = dict(COMPONENT_RULES, **tag_rules(append_tags))
         self.raw = None
-
-    @property
-    def label(self):
-        return f"Application Insights component '{self.name}' in resource group '{self.resource_group}'"
 
     def read(self):
         self.raw = self.module.read(self.label, self.client.components.get, self.resource_group, self.name)
@@ -158,10 +155,7 @@ class AppInsights(GroupedResource):
 
     def predict_create(self, desired):
         body = component_body(desired, self.create_location(desired))
-        body["id"] = (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/{COMPONENT_TYPE}/{self.name}"
-        )
+        body["id"] = self.resource_id
         body["name"] = self.name
         body["properties"]["provisioningState"] = "Succeeded"
         return app_insights_shape(body)

@@ -329,8 +329,23 @@ class AzureModule(AnsibleModule):
 
 
 class GroupedResource(AzureResource):
-    """A resource that lives in a resource group. Subclasses set ``module``, ``resource_group`` and ``location``
-    (the ``location`` option, or ``None`` to create the resource in the group's location)."""
+    """A resource that lives in a resource group. Subclasses set ``arm_type`` (``Microsoft.KeyVault/vaults``), and
+    ``module``, ``resource_group`` and ``location`` (the ``location`` option, or ``None`` to create the resource in
+    the group's location); the label and the resource id follow from them."""
+
+    arm_type = None
+
+    @property
+    def label(self):
+        return f"{self.kind} '{self.name}' in resource group '{self.resource_group}'"
+
+    @property
+    def resource_id(self):
+        """The resource's ARM id in the module's subscription."""
+        return (
+            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/{self.arm_type}/{self.name}"
+        )
 
     def create_location(self, desired):
         if desired.get("location"):

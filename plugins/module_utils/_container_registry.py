@@ -203,6 +203,7 @@ def update_body(after, differences, current_raw=None):
 
 class ContainerRegistry(GroupedResource):
     kind = "container registry"
+    arm_type = REGISTRY_TYPE
     immutable = {
         "location": "A registry's location is fixed at creation: create a new registry (and geo-replicate if "
         "needed) to use another location.",
@@ -218,17 +219,6 @@ class ContainerRegistry(GroupedResource):
         self.client = module.client(ContainerRegistryManagementClient)
         self.rules = dict(REGISTRY_RULES, **tag_rules(append_tags))
         self.raw = None
-
-    @property
-    def label(self):
-        return f"container registry '{self.name}' in resource group '{self.resource_group}'"
-
-    @property
-    def resource_id(self):
-        return (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/{REGISTRY_TYPE}/{self.name}"
-        )
 
     # -- reading ----------------------------------------------------------------------------
     def read(self):

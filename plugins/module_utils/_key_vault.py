@@ -178,6 +178,7 @@ def patch_body(after, differences, ignore_missing=None):
 
 class KeyVault(GroupedResource):
     kind = "key vault"
+    arm_type = VAULT_TYPE
 
     def __init__(self, module, name, resource_group, location=None, append_tags=True, recover=False, purge=False):
         super().__init__(name, module.check_mode)
@@ -190,10 +191,6 @@ class KeyVault(GroupedResource):
         self.rules = dict(KEY_VAULT_RULES, **tag_rules(append_tags))
         self.ignore_missing = {}
         self.deleted = None
-
-    @property
-    def label(self):
-        return f"key vault '{self.name}' in resource group '{self.resource_group}'"
 
     # -- reading ----------------------------------------------------------------------------
     def read(self):
@@ -290,9 +287,7 @@ class KeyVault(GroupedResource):
     def predict_create(self, desired):
         location = self.create_location(desired)
         body = create_body(desired, desired.get("tenant_id") or self.module.tenant_id, location, self.ignore_missing)
-        body["id"] = (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}/providers/{VAULT_TYPE}/{self.name}"
-        )
+        body["id"] = self.resource_id
         body["name"] = self.name
         body["properties"]["vaultUri"] = None
         body["properties"]["provisioningState"] = "Succeeded"

@@ -143,6 +143,7 @@ def update_body(after, differences, current_raw=None):
 
 class LogAnalyticsWorkspace(GroupedResource):
     kind = "Log Analytics workspace"
+    arm_type = WORKSPACE_TYPE
     immutable = {
         "location": "A workspace's location is fixed at creation: create a new workspace to use another location.",
     }
@@ -156,10 +157,6 @@ class LogAnalyticsWorkspace(GroupedResource):
         self.client = module.client(LogAnalyticsManagementClient)
         self.rules = dict(WORKSPACE_RULES, **tag_rules(append_tags))
         self.raw = None
-
-    @property
-    def label(self):
-        return f"Log Analytics workspace '{self.name}' in resource group '{self.resource_group}'"
 
     def read(self):
         self.raw = self.module.read(self.label, self.client.workspaces.get, self.resource_group, self.name)
@@ -189,10 +186,7 @@ class LogAnalyticsWorkspace(GroupedResource):
 
     def predict_create(self, desired):
         body = create_body(desired, self.create_location(desired))
-        body["id"] = (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/{WORKSPACE_TYPE}/{self.name}"
-        )
+        body["id"] = self.resource_id
         body["name"] = self.name
         body["properties"]["provisioningState"] = "Succeeded"
         body["properties"].setdefault("retentionInDays", DEFAULT_RETENTION_DAYS)

@@ -8,8 +8,8 @@ import copy
 import re
 
 from ansible_collections.mlops.azure.plugins.module_utils._action_group import MonitorManagementClient
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
     ListByKey,
     ListOf,
     Refusal,
@@ -254,8 +254,9 @@ def timing_errors(evaluation_frequency, window_size):
     return errors
 
 
-class MetricAlert(AzureResource):
+class MetricAlert(GroupedResource):
     kind = "metric alert"
+    arm_type = METRIC_ALERT_TYPE
     immutable = {
         "location": "A metric alert's location is fixed at creation.",
     }
@@ -267,14 +268,6 @@ class MetricAlert(AzureResource):
         self.client = module.client(MonitorManagementClient)
         self.rules = dict(METRIC_ALERT_RULES, **tag_rules(append_tags))
         self.current_body = None
-
-    @property
-    def label(self):
-        return f"metric alert '{self.name}' in resource group '{self.resource_group}'"
-
-    @property
-    def group_id(self):
-        return f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
 
     def read(self):
         body = self.module.read(self.label, self.client.metric_alerts.get, self.resource_group, self.name)
@@ -300,7 +293,7 @@ class MetricAlert(AzureResource):
 
     def predict_create(self, desired):
         shape = {
-            "id": f"{self.group_id}/providers/{METRIC_ALERT_TYPE}/{self.name}",
+            "id": self.resource_id,
             "name": self.name,
             "resource_group": self.resource_group,
             "location": desired.get("location") or DEFAULT_LOCATION,

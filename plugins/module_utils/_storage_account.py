@@ -299,6 +299,7 @@ def _tier(sku):
 
 class StorageAccount(GroupedResource):
     kind = "storage account"
+    arm_type = ACCOUNT_TYPE
 
     def __init__(
         self, module, name, resource_group, append_tags=True, purge_blob_containers=False, force_delete_nonempty=False
@@ -313,10 +314,6 @@ class StorageAccount(GroupedResource):
         self.purge_blob_containers = purge_blob_containers
         self.force_delete_nonempty = force_delete_nonempty
         self.location = None
-
-    @property
-    def label(self):
-        return f"storage account '{self.name}' in resource group '{self.resource_group}'"
 
     # -- reading ----------------------------------------------------------------------------
     def read(self):
@@ -409,9 +406,7 @@ class StorageAccount(GroupedResource):
 
     def predict_create(self, desired):
         body = self.create_body(desired)
-        body["id"] = (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}/providers/{ACCOUNT_TYPE}/{self.name}"
-        )
+        body["id"] = self.resource_id
         body["name"] = self.name
         body["properties"]["provisioningState"] = "Succeeded"
         shape = storage_account_shape(body, {}, [])

@@ -224,6 +224,7 @@ def virtual_network_body(after, location, current_raw=None):
 
 class VirtualNetwork(GroupedResource):
     kind = "virtual network"
+    arm_type = VNET_TYPE
     immutable = {
         "location": "A virtual network's location is fixed at creation: create a new network to use another location.",
     }
@@ -238,17 +239,6 @@ class VirtualNetwork(GroupedResource):
         if purge_subnets:
             self.rules["subnets"] = ListByKey("name", exclusive=True)
         self.raw = None
-
-    @property
-    def label(self):
-        return f"virtual network '{self.name}' in resource group '{self.resource_group}'"
-
-    @property
-    def resource_id(self):
-        return (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/{VNET_TYPE}/{self.name}"
-        )
 
     def read(self):
         self.raw = self.module.read(self.label, self.client.virtual_networks.get, self.resource_group, self.name)

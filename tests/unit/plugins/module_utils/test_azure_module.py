@@ -14,7 +14,7 @@ from ansible_collections.mlops.azure.plugins.module_utils import _rest as rs
 from azure.core.exceptions import (
     ResourceNotFoundError,
 )
-from azure_fakes import EMULATOR_METADATA, arm_error
+from azure_fakes import EMULATOR_METADATA, FakeModule, arm_error
 
 AUTH_ENV = (
     "AZURE_SUBSCRIPTION_ID",
@@ -260,3 +260,18 @@ def test_read_returns_none_on_404_and_warns_for_a_missing_group():
 def test_string_tags():
     assert am.string_tags({"a": 1, "b": None, "c": True}) == {"a": "1", "b": "", "c": "True"}
     assert am.string_tags(None) is None
+
+
+# --------------------------------------------------------------------------------------------- grouped resources
+
+
+def test_a_grouped_resource_takes_its_label_and_id_from_its_kind_and_arm_type():
+    class Vault(am.GroupedResource):
+        kind = "key vault"
+        arm_type = "Microsoft.KeyVault/vaults"
+
+    vault = Vault("kv1")
+    vault.module = FakeModule(client=None, subscription_id="sub-1")
+    vault.resource_group = "rg1"
+    assert vault.label == "key vault 'kv1' in resource group 'rg1'"
+    assert vault.resource_id == "/subscriptions/sub-1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1"

@@ -81,14 +81,19 @@ def test_other_errors_are_not_operation_failures():
     assert er.operation_outcome(_poll_failure("BadStatus", 500, "<html>oops</html>")) is None
 
 
-def test_broken_connection_to_the_token_endpoint_is_a_network_problem():
+def _token_request_broken():
+    """What azure-identity raises when the connection to the token endpoint breaks."""
     try:
         try:
             raise ServiceResponseError("Connection aborted.")
         except ServiceResponseError as inner:
             raise ClientAuthenticationError("Authentication failed: ('Connection aborted.')") from inner
     except ClientAuthenticationError as exc:
-        details = er.describe_azure_error(exc)
+        return exc
+
+
+def test_broken_connection_to_the_token_endpoint_is_a_network_problem():
+    details = er.describe_azure_error(_token_request_broken())
     message = er.format_azure_failure("get a token for", "the identity", details)
     assert "network problem, not a credential one" in message
     assert "check client_id" not in message.lower()
