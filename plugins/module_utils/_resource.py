@@ -79,7 +79,6 @@ class ArmResource(GroupedResource):
     - ``location_fixed``: the sentence that refuses a move (every resource type here is fixed at creation).
     """
 
-    arm_type = None
     api_version = None
     fields = ()
     # Text in the error of a failed operation -> what to do (for refusals a service reports through the operation).
@@ -120,17 +119,6 @@ class ArmResource(GroupedResource):
             if not field.read_only:
                 desired[field.option] = params.get(field.option)
         return prune(desired)
-
-    @property
-    def label(self):
-        return f"{self.kind} '{self.name}' in resource group '{self.resource_group}'"
-
-    @property
-    def resource_id(self):
-        return (
-            f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.resource_group}"
-            f"/providers/{self.arm_type}/{self.name}"
-        )
 
     @classmethod
     def shape(cls, body):
