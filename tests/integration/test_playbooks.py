@@ -229,7 +229,7 @@ def test_bad_retention_principal_and_ip_rule_stop_in_preflight_together_with_no_
     assert (
         "principal id 'pipelines-sp' is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) "
         "(in key_vault_role_assignments[0].principal_id, storage_account_role_assignments[0].principal_id, "
-        "container_registry_pull_principals[0].principal_id)" in flat
+        "container_registry_pull_principals[0].principal_id, ml_workspace_role_assignments[0].principal_id)" in flat
     )
     assert (
         "IP rule '300.1.1.1' is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24) "
