@@ -16,6 +16,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListOf,
     Refusal,
     canonical_ip,
+    get_path,
     merge,
     norm_ci,
     norm_ip,
@@ -127,20 +128,13 @@ def desired_network_rule_set(rule_set):
     return shape
 
 
-def _value_at(shape, path):
-    value = shape
-    for part in path.split("."):
-        value = (value or {}).get(part)
-    return value
-
-
 def premium_problems(after):
     """The Premium-only features ``after`` (a predicted registry) uses, as sentences, when it is not Premium."""
     problems = []
     sku = norm_ci(after.get("sku") or DEFAULT_SKU)
     if sku != "premium":
         for path, neutral in NEUTRAL.items():
-            value = _value_at(after, path)
+            value = get_path(after, path)
             rule = REGISTRY_RULES.get(path)
             if isinstance(rule, ListOf):
                 same = rule.key(value) == rule.key(neutral)

@@ -465,9 +465,9 @@ class AzureResource:
         for path, why in self.immutable.items():
             if current is None:
                 continue
-            sub = compare(_at(desired, path), _at(current, path), self.rules, path=path)
+            sub = compare(get_path(desired, path), get_path(current, path), self.rules, path=path)
             if sub:
-                before, after = _at(current, path), _at(desired, path)
+                before, after = get_path(current, path), get_path(desired, path)
                 raise Refusal(f"{self.label}: {path} cannot be changed from {before!r} to {after!r}. {why}")
 
     def predict_create(self, desired):
@@ -501,7 +501,8 @@ class AzureResource:
         return True, current, {}
 
 
-def _at(shape, path):
+def get_path(shape, path):
+    """The value at a dotted ``path`` of a nested dict (a shape, or a REST body), or None."""
     value = shape
     for part in path.split("."):
         if not isinstance(value, dict):

@@ -21,19 +21,9 @@ from __future__ import annotations
 import copy
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import norm_location, prune, tag_rules
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_path, norm_location, prune, tag_rules
 from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
 from ansible_collections.mlops.azure.plugins.module_utils._rest import parse_resource_id
-
-
-def get_path(body, path):
-    """The value at a dotted ``path`` of a REST body (``properties.friendlyName``), or None."""
-    value = body
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
 
 
 def set_path(body, path, value):
