@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import json
 import re
 import urllib.parse
@@ -173,24 +174,78 @@ def check_location(value: Any, rtype: str) -> str:
     return loc
 
 
-def check_tags(tags: Any) -> dict:
+# firewall IP rules ----------------------------------------------------------------------------------------------------
+#: the ranges RFC 1918 reserves for private networks, which Key Vault and storage refuse in IP rules
+PRIVATE_IPV4 = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+
+
+def ipv4_rule(value: Any, max_prefix: int = 32) -> Optional[ipaddress.IPv4Network]:
+    """The range an IP rule value names (``a.b.c.d`` or ``a.b.c.d/n``, host bits allowed), or ``None`` when it is not
+    an IPv4 address or CIDR range with a prefix length of at most ``max_prefix``."""
+    if not isinstance(value, str):
+        return None
+    address, slash, prefix = value.strip().partition("/")
+    if slash and not (prefix.isdigit() and int(prefix) <= max_prefix):
+        return None
+    try:
+        return ipaddress.IPv4Network(f"{address}/{prefix if slash else 32}", strict=False)
+    except ValueError:
+        return None
+
+
+def private_range(network: ipaddress.IPv4Network) -> Optional[ipaddress.IPv4Network]:
+    """The RFC 1918 range the rule's network address lies in, if any."""
+    return next((p for p in PRIVATE_IPV4 if network.network_address in p), None)
+
+
+#: tag name characters ARM refuses (with control characters)
+TAG_NAME_RESERVED = re.compile(r"[<>%&\\?/\x00-\x1f\x7f]")
+TAG_NAME_MAX = 512  # storage accounts: 128
+TAG_VALUE_MAX = 256
+TAGS_MAX = 50
+
+
+def check_tags(tags: Any, *, name_max: int = TAG_NAME_MAX) -> dict:
+    """ARM's tag limits (Microsoft Learn, "Use tags to organize your Azure resources", Limitations): at most 50 pairs,
+    names without ``< > % & \\ ? /`` of at most 512 characters (128 on storage accounts: ``name_max``), values of at
+    most 256. Each refusal names every offending tag, as ARM's messages do."""
     if tags is None:
         return {}
     if not isinstance(tags, dict):
         raise ArmError(400, "InvalidRequestContent", "The request content was invalid: 'tags' must be an object.")
-    if len(tags) > 50:
-        raise ArmError(400, "InvalidTagCount", "The number of tags on the resource exceeds the limit of 50.")
-    for key, value in tags.items():
-        if len(key) > 512 or re.search(r"[<>%&\\?/]", key):
-            raise ArmError(
-                400,
-                "InvalidTagNameCharacters",
-                f"The tag names '{key}' have reserved characters '<,>,%,&,\\,?,/' or control characters.",
-            )
-        if value is not None and (not isinstance(value, str) or len(value) > 256):
-            raise ArmError(
-                400, "InvalidTagValueLength", f"The tag value of '{key}' must be a string of at most 256 characters."
-            )
+    if len(tags) > TAGS_MAX:
+        raise ArmError(400, "InvalidTagCount", f"The number of tags on the resource exceeds the limit of {TAGS_MAX}.")
+    if any(not key.strip() for key in tags):
+        raise ArmError(
+            400,
+            "InvalidTagName",
+            "The tag name must be non-null, non-empty and non-whitespace only. Please provide an actual value.",
+        )
+    reserved = [key for key in tags if TAG_NAME_RESERVED.search(key)]
+    if reserved:
+        raise ArmError(
+            400,
+            "InvalidTagNameCharacters",
+            f"The tag names '{', '.join(reserved)}' have reserved characters '<,>,%,&,\\,?,/' or control characters.",
+        )
+    too_long = [key for key in tags if len(key) > name_max]
+    if too_long:
+        raise ArmError(
+            400,
+            "InvalidTagName",
+            f"Tag key too large.  Following tag name '{', '.join(too_long)}' exceeded the maximum length. Maximum "
+            f"allowed length for tag name - '{name_max}' characters.",
+        )
+    if any(value is not None and not isinstance(value, str) for value in tags.values()):
+        raise ArmError(400, "InvalidRequestContent", "The request content was invalid: tag values must be strings.")
+    too_long = [value for value in tags.values() if value is not None and len(value) > TAG_VALUE_MAX]
+    if too_long:
+        raise ArmError(
+            400,
+            "InvalidTagValueLength",
+            f"Tag value too large.  Following tag value '{', '.join(too_long)}' exceeded the maximum length. Maximum "
+            f"allowed length for tag value - '{TAG_VALUE_MAX}' characters.",
+        )
     return dict(tags)
 
 

@@ -4,8 +4,9 @@ A rule: ``{"method": "PUT" (optional, any when missing or "*"), "path": "<regex 
 "status": 429 | 500 | 503 | ... or "action": "drop" | "fail_operation", "count": N (default 1; 0 = until cleared),
 "retry_after": seconds (optional; 429 always carries one, default 1)}``; optional ``"code"`` / ``"message"``
 override the error. A status rule answers instead of the service; "drop" closes the connection without answering;
-"fail_operation" lets the request through and makes the long-running operation it starts end ``Failed`` (for a
-Location-style operation the poll then answers ``status``, default 409, with the error).
+"fail_operation" lets the request through and makes the long-running operation it starts end ``Failed``, the way
+its service reports a failure (see ``lro.py``; for an ARM Location operation the poll answers ``status``, default
+409, with the error). It is used up only when an operation starts.
 """
 
 from __future__ import annotations

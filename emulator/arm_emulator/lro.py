@@ -10,13 +10,24 @@ otherwise ``ready_at`` lies ``typical_seconds * time_scale`` ahead and the serve
 after that moment (no background threads, so state on disk always matches answers). Settling calls the completion
 function the provider registered for ``kind`` (``@provider.completion(kind)``) as ``fn(ctx, op, failed)``.
 
-A matched ``fail_operation`` fault makes the operation end ``Failed`` with an error instead of completing.
+A matched ``fail_operation`` fault makes the operation end ``Failed`` with an error instead of completing. The error
+is the rule's ``code`` / ``message`` (and ``status`` for Location polls) when it gives them, else the ``failure`` the
+provider passed to ``start`` for that kind of operation (what the service answers when it fails), else a generic
+``InternalServerError``. A rule is used up only when an operation starts: a request the service answers at once (an
+update it makes synchronously) leaves it for the next matching request.
 
-Poll answers:
+Poll answers, and what azure-core's ARM poller makes of a failed operation in each style:
 * ``Location``: ``location_poll(ctx, op, done)``: 202 + ``Location`` + ``Retry-After`` while running; when finished
-  ``done(op)`` builds the final answer (200 with a body, or 204); a failed operation answers its error status.
-* ``Azure-AsyncOperation``: ``async_status(ctx, op)``: always 200 with ``{"status", ...}``.
-* ``provisioningState``: the provider keeps the state in the resource body and lets the completion set it.
+  ``done(op)`` builds the final answer (200 with a body, or 204). A failed operation answers its error status with
+  the error (ARM's own style: the SDK raises ``HttpResponseError`` with ``.error.code``), or, with
+  ``failure_style="status"``, 200 with ``{"status": "Failed", "error": {...}}`` (the storage resource provider's
+  style: the poller takes any 200 for success and hands that body back as the result, it does not raise).
+* ``Azure-AsyncOperation``: ``async_status(ctx, op)``: always 200 with ``{"status", ...}`` and, when failed,
+  ``error``: the SDK raises ``HttpResponseError`` whose ``.error`` is that error.
+* ``provisioningState``: the provider keeps the state in the resource body and lets the completion set it. A body
+  that ends ``Failed`` makes the SDK raise ``HttpResponseError`` built from that 200 resource answer: no ``.error``
+  (a resource body has none), the message "Operation returned an invalid status 'OK'", and an ``inner_exception``
+  ``OperationFailed("Operation failed or canceled")``.
 """
 
 from __future__ import annotations
@@ -39,7 +50,16 @@ def operations(ctx: Context) -> dict:
     return ctx.store.collection(COLLECTION)
 
 
-def start(ctx: Context, kind: str, *, typical_seconds: float, params: Optional[dict] = None) -> dict:
+def start(
+    ctx: Context,
+    kind: str,
+    *,
+    typical_seconds: float,
+    params: Optional[dict] = None,
+    failure: Optional[dict] = None,
+) -> dict:
+    """Start an operation. ``failure`` (``{"status"?, "code", "message"}``) is how this kind of operation fails in the
+    service; it is used when a ``fail_operation`` rule gives no code or message of its own."""
     now = time.time()
     fail = None
     if ctx.fail_rule is not None:
@@ -48,10 +68,11 @@ def start(ctx: Context, kind: str, *, typical_seconds: float, params: Optional[d
         consume = rule.get("_consume")
         if consume:
             consume()
+        error = rule if (rule.get("code") or rule.get("message")) else (failure or DEFAULT_FAILURE)
         fail = {
-            "status": int(rule.get("status") or 409),
-            "code": rule.get("code") or DEFAULT_FAILURE["code"],
-            "message": rule.get("message") or DEFAULT_FAILURE["message"],
+            "status": int(rule.get("status") or (failure or {}).get("status") or 409),
+            "code": error.get("code") or DEFAULT_FAILURE["code"],
+            "message": error.get("message") or DEFAULT_FAILURE["message"],
         }
     op = {
         "id": new_guid(),
@@ -121,7 +142,16 @@ def accepted(
     return Response(202, body, headers)
 
 
-def location_poll(ctx: Context, op: dict, done: Callable[[dict], Response], *, interval: float = 10.0) -> Response:
+def location_poll(
+    ctx: Context,
+    op: dict,
+    done: Callable[[dict], Response],
+    *,
+    interval: float = 10.0,
+    failure_style: str = "error",
+) -> Response:
+    """Answer a poll of a ``Location`` URL. A failed operation answers its error status and error (``"error"``), or
+    200 with ``{"status": "Failed", "error"}`` (``"status"``, as the storage resource provider does)."""
     if op["status"] == "InProgress":
         return Response(
             202,
@@ -132,6 +162,8 @@ def location_poll(ctx: Context, op: dict, done: Callable[[dict], Response], *, i
             },
         )
     if op["status"] == "Failed":
+        if failure_style == "status":
+            return Response(200, {"status": "Failed", "error": dict(op["error"])})
         raise ArmError(op["fail"]["status"], op["error"]["code"], op["error"]["message"])
     return done(op)
 

@@ -203,10 +203,3 @@ def test_operations_take_time_with_realistic_latency(arm_emulator_factory):
         "rg-slow", "log-slow", {"location": LOCATION}, polling_interval=0.1
     ).result()
     assert ws.provisioning_state == "Succeeded"
-
-
-def test_a_failed_create_ends_failed(clean_emulator, acr, group):
-    clean_emulator.add_fault(method="PUT", path="/registries/failingregistry", action="fail_operation")
-    with pytest.raises(HttpResponseError):
-        acr.registries.begin_create(group, "failingregistry", registry()).result()
-    assert acr.registries.get(group, "failingregistry").provisioning_state == "Failed"

@@ -45,7 +45,7 @@ def test_update_list_and_access_policies(kv, group, tenant):
                 "networkAcls": {
                     "defaultAction": "Deny",
                     "bypass": "AzureServices",
-                    "ipRules": [{"value": "10.1.0.0/16"}],
+                    "ipRules": [{"value": "198.51.100.0/24"}],
                 },
             },
         },
@@ -55,6 +55,36 @@ def test_update_list_and_access_policies(kv, group, tenant):
     assert updated.properties.network_acls.default_action == "Deny"
     assert [v.name for v in kv.vaults.list_by_resource_group(group)] == ["kv-upd"]
     assert [v.name for v in kv.vaults.list_by_subscription()] == ["kv-upd"]
+
+
+def test_ip_rules_take_public_ipv4_only_and_a_single_address_becomes_a_32(kv, group, tenant):
+    acls = {"defaultAction": "Deny", "ipRules": [{"value": "203.0.113.10"}, {"value": "198.51.100.0/24"}]}
+    vault = kv.vaults.begin_create_or_update(group, "kv-ips", vault_body(tenant, networkAcls=acls)).result()
+    assert [r.value for r in vault.properties.network_acls.ip_rules] == ["203.0.113.10/32", "198.51.100.0/24"]
+    # unlike storage, Key Vault keeps a /32
+    vault = kv.vaults.update(group, "kv-ips", {"properties": {"networkAcls": {"ipRules": [{"value": "192.0.2.7/32"}]}}})
+    assert [r.value for r in vault.properties.network_acls.ip_rules] == ["192.0.2.7/32"]
+
+    forbidden = {
+        "10.0.0.0/8": "10.0.0.0\u201310.255.255.255",
+        "172.20.0.0/16": "172.16.0.0\u2013172.31.255.255",
+        "192.168.1.5": "192.168.0.0\u2013192.168.255.255",
+    }
+    for value, span in forbidden.items():
+        with pytest.raises(HttpResponseError) as info:
+            kv.vaults.update(group, "kv-ips", {"properties": {"networkAcls": {"ipRules": [{"value": value}]}}})
+        assert info.value.status_code == 400 and info.value.error.code == "BadRequest"
+        assert info.value.error.message == (
+            f"Invalid value found at properties.networkAcls.ipRules[0].value: {value} belongs to forbidden range "
+            f"{span} (private IP addresses)"
+        )
+    for value in ("10.0.0.0/33", "300.1.1.1", "not-an-ip", "2001:db8::/64"):
+        body = vault_body(tenant, networkAcls={"ipRules": [{"value": "203.0.113.10"}, {"value": value}]})
+        with pytest.raises(HttpResponseError) as info:
+            kv.vaults.begin_create_or_update(group, "kv-ips-bad", body).result()
+        assert info.value.status_code == 400 and info.value.error.code == "BadRequest"
+        assert info.value.error.message.startswith("Invalid value found at properties.networkAcls.ipRules[1].value: ")
+    assert [r.value for r in kv.vaults.get(group, "kv-ips").properties.network_acls.ip_rules] == ["192.0.2.7/32"]
 
 
 def test_irreversible_settings_are_refused(kv, group, tenant):

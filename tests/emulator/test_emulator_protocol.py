@@ -72,29 +72,6 @@ def test_dropped_connection_is_retried(clean_emulator, rm):
     assert [r["status"] for r in clean_emulator.requests()] == [None, 200]
 
 
-def test_failed_storage_creation(clean_emulator, st, rm):
-    rm.resource_groups.create_or_update("rg-fail", {"location": LOCATION})
-    clean_emulator.add_fault(method="PUT", path="/storageAccounts/stfail01$", action="fail_operation")
-    with pytest.raises(HttpResponseError) as info:
-        st.storage_accounts.begin_create("rg-fail", "stfail01", account_body()).result()
-    assert info.value.error.code == "InternalServerError"
-    assert [a.name for a in st.storage_accounts.list_by_resource_group("rg-fail")] == []
-    # the rule is used up: the next attempt works
-    assert st.storage_accounts.begin_create("rg-fail", "stfail01", account_body()).result().name == "stfail01"
-
-
-def test_failed_vault_creation_and_group_deletion(clean_emulator, kv, rm, tenant):
-    rm.resource_groups.create_or_update("rg-fail2", {"location": LOCATION})
-    clean_emulator.add_fault(method="PUT", path="/vaults/kv-fails$", action="fail_operation")
-    with pytest.raises(HttpResponseError):
-        kv.vaults.begin_create_or_update("rg-fail2", "kv-fails", vault_body(tenant)).result()
-    assert kv.vaults.get("rg-fail2", "kv-fails").properties.provisioning_state == "Failed"
-    clean_emulator.add_fault(method="DELETE", path="/resourcegroups/rg-fail2$", action="fail_operation")
-    with pytest.raises(HttpResponseError):
-        rm.resource_groups.begin_delete("rg-fail2").result()
-    assert rm.resource_groups.get("rg-fail2").properties.provisioning_state == "Succeeded"
-
-
 def test_realistic_latency_polls_with_retry_after(arm_emulator_factory):
     slow = arm_emulator_factory(None, "--latency", "realistic", "--time-scale", "0.05")
     rm, st, kv = (slow.client(c) for c in (ResourceManagementClient, StorageManagementClient, KeyVaultManagementClient))

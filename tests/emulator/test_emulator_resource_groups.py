@@ -24,6 +24,52 @@ def test_create_is_201_then_200_and_reads_back(rm):
     assert rm.resource_groups.check_existence("rg-missing") is False
 
 
+def tag_error(call, *args) -> tuple:
+    with pytest.raises(HttpResponseError) as info:
+        call(*args)
+    return info.value.status_code, info.value.error.code, info.value.error.message
+
+
+def test_tag_limits(rm, kv, group, tenant):
+    """Learn "Use tags to organize your Azure resources", Limitations: 50 pairs; names up to 512 characters without
+    < > % & \\ ? /; values up to 256."""
+    at_limits = {f"k{i:02}": "v" for i in range(49)} | {"n" * 512: "v" * 256}
+    assert len(rm.resource_groups.create_or_update("rg-tags", {"location": LOCATION, "tags": at_limits}).tags) == 50
+
+    too_many = {f"k{i:02}": "v" for i in range(51)}
+    status, code, _ = tag_error(
+        rm.resource_groups.create_or_update, "rg-tags", {"location": LOCATION, "tags": too_many}
+    )
+    assert (status, code) == (400, "InvalidTagCount")
+
+    long_name = "n" * 513
+    status, code, message = tag_error(rm.resource_groups.update, "rg-tags", {"tags": {long_name: "v"}})
+    assert (status, code) == (400, "InvalidTagName")  # the length answer, not the reserved-characters one
+    assert message == (
+        f"Tag key too large.  Following tag name '{long_name}' exceeded the maximum length. Maximum allowed length "
+        "for tag name - '512' characters."
+    )
+
+    status, code, _ = tag_error(rm.resource_groups.update, "rg-tags", {"tags": {" ": "v"}})
+    assert (status, code) == (400, "InvalidTagName")
+
+    long_value = "v" * 257
+    status, code, message = tag_error(rm.resource_groups.update, "rg-tags", {"tags": {"k": long_value}})
+    assert (status, code) == (400, "InvalidTagValueLength")
+    assert message == (
+        f"Tag value too large.  Following tag value '{long_value}' exceeded the maximum length. Maximum allowed "
+        "length for tag value - '256' characters."
+    )
+
+    for name in ("a<b", "a>b", "50%", "r&d", "a\\b", "why?", "a/b", "tab\tname"):
+        body = vault_body(tenant)
+        body["tags"] = {"fine": "1", name: "v"}
+        status, code, message = tag_error(kv.vaults.begin_create_or_update, group, "kv-tags", body)
+        assert (status, code) == (400, "InvalidTagNameCharacters"), name
+        assert message == f"The tag names '{name}' have reserved characters '<,>,%,&,\\,?,/' or control characters."
+    assert rm.resource_groups.get("rg-tags").tags == at_limits
+
+
 def test_patch_updates_tags(rm, group):
     updated = rm.resource_groups.update(group, {"tags": {"owner": "mlops"}})
     assert updated.tags == {"owner": "mlops"}

@@ -88,6 +88,53 @@ def test_body_is_validated_against_the_sdk_models(st, group):
     assert "sku.name" in info.value.error.message
 
 
+def test_ip_rules_take_public_ipv4_addresses_and_ranges_up_to_30_bits(st, group):
+    acls = {"defaultAction": "Deny", "ipRules": [{"value": "203.0.113.10"}, {"value": "198.51.100.0/24"}]}
+    account = st.storage_accounts.begin_create(group, "stips01", account_body(networkAcls=acls)).result()
+    assert [r.ip_address_or_range for r in account.network_rule_set.ip_rules] == ["203.0.113.10", "198.51.100.0/24"]
+
+    refused = (
+        "10.0.0.0/33", "300.1.1.1", "not-an-ip",  # malformed
+        "10.1.0.0/16", "172.20.0.0/16", "192.168.1.0/24", "10.0.0.1",  # RFC 1918 ranges
+        "203.0.113.10/32", "203.0.113.8/31",  # "small address ranges using /31 or /32 aren't supported"
+        "2001:db8::/64",  # IPv4 only
+    )  # fmt: skip
+    for value in refused:
+        update = {"properties": {"networkAcls": {"defaultAction": "Deny", "ipRules": [{"value": value}]}}}
+        with pytest.raises(HttpResponseError) as info:
+            st.storage_accounts.update(group, "stips01", update)
+        assert info.value.status_code == 400, value
+        assert info.value.error.code == "InvalidValuesForRequestParameters"
+        assert info.value.error.message == (
+            "Values for request parameters are invalid: networkAcls.ipRule[*].value. For more information, see - "
+            "https://aka.ms/storagenetworkruleset"
+        )
+    with pytest.raises(HttpResponseError) as info:
+        st.storage_accounts.begin_create(
+            group, "stips02", account_body(networkAcls={"defaultAction": "Deny", "ipRules": [{"value": "10.0.0.0/8"}]})
+        )
+    assert info.value.error.code == "InvalidValuesForRequestParameters"
+    assert [a.name for a in st.storage_accounts.list_by_resource_group(group)] == ["stips01"]
+    kept = st.storage_accounts.get_properties(group, "stips01").network_rule_set.ip_rules
+    assert [r.ip_address_or_range for r in kept] == ["203.0.113.10", "198.51.100.0/24"]
+
+
+def test_tag_names_of_storage_accounts_are_limited_to_128_characters(st, group):
+    name = "n" * 128
+    account = st.storage_accounts.begin_create(group, "sttags01", {**account_body(), "tags": {name: "v"}}).result()
+    assert account.tags == {name: "v"}
+    for call, args in (
+        (st.storage_accounts.update, (group, "sttags01", {"tags": {name + "x": "v"}})),
+        (st.storage_accounts.begin_create, (group, "sttags02", {**account_body(), "tags": {name + "x": "v"}})),
+    ):
+        with pytest.raises(HttpResponseError) as info:
+            call(*args)
+        assert info.value.status_code == 400
+        assert info.value.error.code == "InvalidTagName"
+        assert info.value.error.message.endswith("Maximum allowed length for tag name - '128' characters.")
+    assert st.storage_accounts.get_properties(group, "sttags01").tags == {name: "v"}
+
+
 def test_delete_and_lists(st, group):
     st.storage_accounts.begin_create(group, "stlist01", account_body()).result()
     assert [a.name for a in st.storage_accounts.list_by_resource_group(group)] == ["stlist01"]
@@ -98,7 +145,8 @@ def test_delete_and_lists(st, group):
     assert status == 204
     with pytest.raises(ResourceNotFoundError) as info:
         st.storage_accounts.get_properties(group, "stlist01")
-    assert info.value.error.code == "ResourceNotFound"
+    assert info.value.error.code == "StorageAccountNotFound"
+    assert info.value.error.message == "The storage account stlist01 was not found."
 
 
 def test_blob_service_properties(st, group):

@@ -257,6 +257,9 @@ def create_registry(ctx: Context) -> Response:
             current["identity"] = _identity(body["identity"])
         current["systemData"] = ctx.system_data(current.get("systemData"))
         ctx.store.touch()
+        if props.get("provisioningState") == "Failed":
+            # the same PUT again repairs a failed registry: a new operation, Updating until it settles
+            return _start_create(ctx, existing, 200, "Updating")
         return Response(200, current)
 
     if find_registry(ctx, name) is not None:
@@ -278,12 +281,20 @@ def create_registry(ctx: Context) -> Response:
     if identity:
         registry["identity"] = identity
     record = ctx.store.put(rid, TYPE, registry, {})
+    return _start_create(ctx, record, 201, "Creating")
+
+
+def _start_create(ctx: Context, record: dict, status: int, state: str) -> Response:
+    """Start the operation that provisions a registry; answer ``status`` with the registry in ``state`` and the
+    ``Azure-AsyncOperation`` to poll."""
+    rid = record["id"]
+    record["body"]["properties"]["provisioningState"] = state
     op = lro.start(ctx, "containerregistry.create", typical_seconds=CREATE_SECONDS, params={"id": rid})
-    answer = dict(registry, properties=dict(registry["properties"], provisioningState="Creating"))
+    answer = dict(record["body"], properties=dict(record["body"]["properties"], provisioningState=state))
     if op["status"] == "InProgress":
         record["internal"]["operation"] = op["id"]
     return Response(
-        201,
+        status,
         answer,
         {"Azure-AsyncOperation": _operation_url(ctx, rid, op), "Retry-After": lro.retry_after(ctx, op, 5)},
     )

@@ -4,7 +4,6 @@ recover through ``createMode: recover``, purge as a Location operation, global n
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import re
 import time
 
@@ -17,8 +16,10 @@ from ..arm import (
     Response,
     check_location,
     check_tags,
+    ipv4_rule,
     iso,
     parse_id,
+    private_range,
     resource_not_found,
 )
 from ..config import TENANT_ID
@@ -146,13 +147,29 @@ def check_irreversible(ctx: Context, props: dict, current: dict | None) -> None:
         )
     acls = props.get("networkAcls")
     if acls:
-        for rule in acls.get("ipRules") or []:
-            value = (rule or {}).get("value")
-            try:
-                ipaddress.ip_network(str(value), strict=False)
-            except ValueError:
-                raise _bad(f"The IP rule '{value}' is not a valid IPv4 address or CIDR range.") from None
+        _check_ip_rules(acls.get("ipRules"))
         check_subnet_rules(ctx, acls.get("virtualNetworkRules"), "Microsoft.KeyVault")
+
+
+def _check_ip_rules(rules: list | None) -> None:
+    """Key Vault takes public IPv4 addresses and ranges (a single address is kept as ``/32``), no RFC 1918 range."""
+    for index, rule in enumerate(rules or []):
+        value = (rule or {}).get("value")
+        where = f"Invalid value found at properties.networkAcls.ipRules[{index}].value: "
+        network = ipv4_rule(value)
+        if network is None:
+            raise _bad(f"{where}'{value}' is not a valid IPv4 address or CIDR range.")
+        private = private_range(network)
+        if private is not None:
+            raise _bad(
+                f"{where}{value} belongs to forbidden range {private.network_address}\u2013"
+                f"{private.broadcast_address} (private IP addresses)"
+            )
+
+
+def _ip_rule_value(value: str) -> str:
+    """The service answers a single address as ``a.b.c.d/32``."""
+    return value if "/" in value else f"{value}/32"
 
 
 def _defaults(ctx: Context, name: str, props: dict) -> dict:
@@ -181,7 +198,7 @@ def _network_acls(acls: dict) -> dict:
     return {
         "bypass": acls.get("bypass") or "AzureServices",
         "defaultAction": acls.get("defaultAction") or "Allow",
-        "ipRules": acls.get("ipRules") or [],
+        "ipRules": [{"value": _ip_rule_value(r["value"])} for r in acls.get("ipRules") or []],
         "virtualNetworkRules": [
             {"id": r["id"], "ignoreMissingVnetServiceEndpoint": bool(r.get("ignoreMissingVnetServiceEndpoint"))}
             for r in acls.get("virtualNetworkRules") or []
@@ -261,6 +278,10 @@ def put_vault(ctx: Context) -> Response:
         existing["body"]["tags"] = tags
         existing["body"]["systemData"] = ctx.system_data(existing["body"].get("systemData"))
         ctx.store.touch()
+        if current.get("provisioningState") == "Failed":
+            # the same PUT again repairs a failed vault: a new registration, RegisteringDns until it is done
+            current["provisioningState"] = "RegisteringDns"
+            return _start_dns(ctx, existing)
         return _answer(existing, 200, ctx)
 
     other = active_vault(ctx, name)

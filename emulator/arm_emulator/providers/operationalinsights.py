@@ -193,6 +193,10 @@ def put_workspace(ctx: Context) -> Response:
         current["tags"] = tags
         current["systemData"] = ctx.system_data(current.get("systemData"))
         ctx.store.touch()
+        if current["properties"].get("provisioningState") == "Failed":
+            # the same PUT again repairs a failed workspace: a new operation, Updating until the pollers' GET finds
+            # it settled
+            return _start_create(ctx, existing, "Updating")
         return Response(200, current)
 
     sub, group = ctx.params["subscriptionId"], ctx.params["resourceGroupName"]
@@ -235,10 +239,16 @@ def put_workspace(ctx: Context) -> Response:
     workspace["systemData"] = ctx.system_data(workspace.get("systemData"))
     workspace["etag"] = f'"{new_guid()}"'
     record = ctx.store.put(rid, TYPE, workspace, {})
-    op = lro.start(ctx, "operationalinsights.create", typical_seconds=CREATE_SECONDS, params={"id": rid})
+    return _start_create(ctx, record, "Creating")
+
+
+def _start_create(ctx: Context, record: dict, state: str) -> Response:
+    """Provision a workspace: 200 with the workspace in ``state`` and no polling header (the SDK GETs it)."""
+    record["body"]["properties"]["provisioningState"] = state
+    op = lro.start(ctx, "operationalinsights.create", typical_seconds=CREATE_SECONDS, params={"id": record["id"]})
     if op["status"] == "InProgress":
         record["internal"]["operation"] = op["id"]
-    answer = dict(workspace, properties=dict(workspace["properties"], provisioningState="Creating"))
+    answer = dict(record["body"], properties=dict(record["body"]["properties"], provisioningState=state))
     return Response(200, answer)
 
 

@@ -7,7 +7,17 @@ import re
 import unicodedata
 
 from .. import lro
-from ..arm import ArmError, Context, Response, check_location, check_tags, group_id, group_not_found, parse_id
+from ..arm import (
+    ArmError,
+    Context,
+    Response,
+    check_location,
+    check_tags,
+    group_id,
+    group_not_found,
+    new_guid,
+    parse_id,
+)
 from ..config import LOCATIONS, SUBSCRIPTIONS, TENANT_ID
 from ..registry import Provider, check_delete_allowed
 from ..sdk import versions
@@ -254,11 +264,34 @@ def delete_group(ctx: Context) -> Response:
     if op is None or op["status"] != "InProgress":
         check_delete_allowed(ctx, rid)
         record["body"]["properties"]["provisioningState"] = "Deleting"
-        op = lro.start(ctx, "resources.group_delete", typical_seconds=DELETE_SECONDS, params={"id": rid})
+        op = lro.start(
+            ctx,
+            "resources.group_delete",
+            typical_seconds=DELETE_SECONDS,
+            params={"id": rid},
+            failure=_deletion_blocked(ctx, record),
+        )
         if op["status"] == "InProgress":
             record["internal"]["delete_operation"] = op["id"]
     location = ctx.url(f"/subscriptions/{sub}/operationresults/{op['id']}")
     return lro.accepted(ctx, op, location, interval=15)
+
+
+def _deletion_blocked(ctx: Context, record: dict) -> dict:
+    """How ARM reports a group deletion that failed (its Location poll answers 409): the resources it could not
+    delete, and the group's provisioning state rolled back."""
+    blocked = [
+        f"{r['type']}/{r['body'].get('name')}"
+        for r in ctx.store.descendants(record["id"])
+        if len(parse_id(r["id"]).types) == 1
+    ]
+    return {
+        "status": 409,
+        "code": "ResourceGroupDeletionBlocked",
+        "message": f"Deletion of resource group '{record['body']['name']}' failed as resources with identifiers "
+        f"'{', '.join(blocked)}' could not be deleted. The provisioning state of the resource group will be rolled "
+        f"back. The tracking Id is '{new_guid()}'. Please check audit logs for more details.",
+    }
 
 
 @provider.completion("resources.group_delete")

@@ -14,10 +14,11 @@ from ..arm import (
     Response,
     check_location,
     check_tags,
+    ipv4_rule,
     iso,
     new_guid,
     parent_not_found,
-    resource_not_found,
+    private_range,
 )
 from ..config import PAIRED
 from ..registry import Provider, check_delete_allowed, check_subnet_rules
@@ -57,6 +58,7 @@ ACCOUNT = (
 NAME_RULE = re.compile(r"[a-z0-9]{3,24}")
 CONTAINER_RULE = re.compile(r"[a-z0-9](?!.*--)[a-z0-9-]*[a-z0-9]")
 CREATE_SECONDS = 25.0
+STORAGE_TAG_NAME_MAX = 128  # a storage account's tag names are shorter than ARM's 512
 POLL_INTERVAL = 17.0  # what the storage resource provider sends
 GEO = {"Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"}
 #: sku changes an update can make (the rest need a migration or a new account)
@@ -97,7 +99,8 @@ def find_account(ctx: Context, name: str) -> dict | None:
 def _account_or_404(ctx: Context) -> dict:
     record = ctx.store.get(_account_id(ctx))
     if record is None:
-        raise resource_not_found(TYPE, ctx.params["accountName"], ctx.params["resourceGroupName"])
+        # the storage resource provider's own answer, not ARM's generic ResourceNotFound
+        raise ArmError(404, "StorageAccountNotFound", f"The storage account {ctx.params['accountName']} was not found.")
     return record
 
 
@@ -183,9 +186,24 @@ SETTABLE = (
 )
 
 
+IP_RULE_INVALID = (
+    "Values for request parameters are invalid: networkAcls.ipRule[*].value. For more information, see - "
+    "https://aka.ms/storagenetworkruleset"
+)
+
+
+def _check_ip_rules(rules: list | None) -> None:
+    """Storage takes public IPv4 addresses and ranges of prefix /0 to /30 only (no /31 or /32, no RFC 1918 range)."""
+    for rule in rules or []:
+        network = ipv4_rule((rule or {}).get("value"), max_prefix=30)
+        if network is None or private_range(network) is not None:
+            raise ArmError(400, "InvalidValuesForRequestParameters", IP_RULE_INVALID)
+
+
 def _check_props(ctx: Context, props: dict) -> None:
     acls = props.get("networkAcls")
     if acls:
+        _check_ip_rules(acls.get("ipRules"))
         check_subnet_rules(ctx, acls.get("virtualNetworkRules"), "Microsoft.Storage")
     if "supportsHttpsTrafficOnly" in props and props["supportsHttpsTrafficOnly"] is None:
         del props["supportsHttpsTrafficOnly"]
@@ -252,7 +270,7 @@ def create_account(ctx: Context) -> Response:
         missing_code="MissingRequiredProperty",
     )
     location = check_location(body.get("location"), TYPE)
-    tags = check_tags(body.get("tags"))
+    tags = check_tags(body.get("tags"), name_max=STORAGE_TAG_NAME_MAX)
     kind = body["kind"]
     sku = body["sku"]["name"]
     update = body.get("properties") or {}
@@ -350,7 +368,7 @@ def _created(ctx: Context, op: dict, failed: bool) -> None:
     if record is None:
         return
     if failed:
-        ctx.store.remove(record["id"])
+        ctx.store.remove(record["id"])  # the service rolls a failed create back: the account does not exist
         return
     record["body"]["properties"]["provisioningState"] = "Succeeded"
     service_id = record["id"] + "/blobServices/default"
@@ -385,7 +403,9 @@ def async_operation(ctx: Context) -> Response:
             return Response(204)
         return Response(200, record["body"])
 
-    return lro.location_poll(ctx, op, done, interval=POLL_INTERVAL)
+    # The storage resource provider answers a failed operation 200 {"status": "Failed", "error"} (not an error
+    # status), and the account it could not create is gone: see the README.
+    return lro.location_poll(ctx, op, done, interval=POLL_INTERVAL, failure_style="status")
 
 
 @provider.route("GET", ACCOUNT)
@@ -418,7 +438,7 @@ def update_account(ctx: Context) -> Response:
     if sku:
         account["sku"] = {"name": sku, "tier": _tier(sku)}
     if body.get("tags") is not None:
-        account["tags"] = check_tags(body["tags"])
+        account["tags"] = check_tags(body["tags"], name_max=STORAGE_TAG_NAME_MAX)
     _apply(account["properties"], update, name=account["name"], kind=account["kind"])
     _geo(account["properties"], account["name"], account["kind"], account["sku"]["name"], account["location"])
     ctx.store.touch()
