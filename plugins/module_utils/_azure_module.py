@@ -461,6 +461,31 @@ def operation_outcome(exc):
     return state, details
 
 
+def result_outcome(result):
+    """``(state, details)`` when the result of a long-running operation that azure-core took for a success is an
+    operation status that ended ``Failed`` or ``Canceled``, else None.
+
+    The storage resource provider answers the ``Location`` poll of a create that failed with 200 and
+    ``{"status": "Failed", "error": {...}}`` (and rolls the account back). azure-core's poller takes any 200 there for
+    success and returns that body as the result: an SDK model with no id and no properties."""
+    body = rest_dict(result)
+    if not isinstance(body, dict) or "properties" in body:
+        return None
+    state = body.get("status")
+    if not isinstance(state, str) or state.casefold() not in FAILED_STATES:
+        return None
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    details = {
+        "status": None,
+        "code": error.get("code"),
+        "message": error.get("message") or "Azure gave no error details for the operation",
+        "target": error.get("target"),
+        "type": "OperationStatus",
+        "provisioning_state": state,
+    }
+    return state, details
+
+
 def format_operation_failure(action, label, state, details):
     """``<label> ended in provisioning state Failed: <code>: <message>. What to do: ...``"""
     reason = ": ".join(str(part) for part in (details.get("code"), details.get("message")) if part)
@@ -788,20 +813,27 @@ class AzureModule(AnsibleModule):
     def wait(self, action, label, begin, *args, **kwargs):
         """Start a long-running operation (``begin(*args, **kwargs)``, an SDK ``begin_*`` call) and wait for its
         result. An operation that ends ``Failed`` or ``Canceled`` fails the module with
-        "<label> ended in provisioning state Failed: <code>: <message>" and what to do."""
+        "<label> ended in provisioning state Failed: <code>: <message>" and what to do, whether the SDK raised it
+        or returned the failed operation status as its result (a failed storage account create)."""
         poller = self.call(action, label, begin, *args, **kwargs)
         try:
-            return poller.result()
+            result = poller.result()
         except _azure_error_types() as exc:
             outcome = operation_outcome(exc)
             if outcome is None:
                 self.fail_azure(exc, action, label)
-            state, details = outcome
-            self.fail_json(
-                msg=format_operation_failure(action, label, state, details),
-                azure_error=details,
-                provisioning_state=state,
-            )
+            self._fail_operation(action, label, *outcome)
+        outcome = result_outcome(result)
+        if outcome is not None:
+            self._fail_operation(action, label, *outcome)
+        return result
+
+    def _fail_operation(self, action, label, state, details):
+        self.fail_json(
+            msg=format_operation_failure(action, label, state, details),
+            azure_error=details,
+            provisioning_state=state,
+        )
 
     def run_reconcile(self, reconcile_func, resource, *args, **kwargs):
         """Run ``reconcile_func(resource, ...)`` with refusals and unconverged resources turned into failures."""
