@@ -6,49 +6,21 @@ anything was written.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from azure.mgmt.keyvault import KeyVaultManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
+from playbook_helpers import run_playbook as run
+from playbook_helpers import stack_writes
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 STACK_GROUP = "rg-mlops-local-weu"
-# Only the name checks (POST .../checkNameAvailability and checkResourceName) are reads sent as POST.
-NAME_CHECK = re.compile(r"/(checkNameAvailability|checkResourceName)$", re.IGNORECASE)
-
-
-def run(emulator, playbook, *args, inventory="inventories/local"):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_")}
-    env.update(emulator.env)
-    env.update(ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-    proc = subprocess.run(
-        [ANSIBLE_PLAYBOOK, playbook, "-i", inventory, *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = proc.stdout + proc.stderr
-    recap = re.search(r"changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)", output)
-    assert recap, output[-4000:]
-    return proc.returncode, int(recap.group(1)), int(recap.group(2)), output
 
 
 def writes(emulator):
-    return [
-        f"{r['method']} {r['path']}"
-        for r in emulator.requests()
-        if r["method"] not in ("GET", "HEAD") and not NAME_CHECK.search(r["path"])
-    ]
+    return stack_writes(emulator.requests())
 
 
 def group_names(emulator):
