@@ -8,11 +8,11 @@ SANITY_ROOT := build/sanity/ansible_collections/mlops/azure
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test lint ruff ansible-lint unit sanity build clean
+.PHONY: help venv demo test lint ruff ansible-lint docs-lint unit sanity build clean
 
 help:
 	@echo "make demo   set up, start the local ARM emulator, run playbooks/mlops.yml twice against it"
-	@echo "make test   set up and run every check: ruff, ansible-lint, pytest, ansible-test sanity"
+	@echo "make test   set up and run every check: ruff, ansible-lint, antsibull-docs, pytest, ansible-test sanity"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ demo: $(STAMP)
 
 test: lint unit sanity
 
-lint: ruff ansible-lint
+lint: ruff ansible-lint docs-lint
 
 ruff: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,6 +35,11 @@ ruff: $(STAMP)
 
 ansible-lint: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/ansible-lint --offline
+
+# antsibull-docs reads the collection where ansible.cfg finds it (the .collections link to this checkout).
+docs-lint: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/.collections" $(BIN)/antsibull-docs \
+	  lint-collection-docs --plugin-docs --skip-rstcheck $(CURDIR)/.collections/ansible_collections/mlops/azure
 
 unit: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 -q

@@ -321,14 +321,17 @@ class Context:
         data.update({"lastModifiedBy": who, "lastModifiedByType": "Application", "lastModifiedAt": now})
         return data
 
-    def paged(self, items: Iterable[Any]) -> Response:
-        """``{"value": [...], "nextLink"?}`` with a small page size, so clients must follow ``nextLink``."""
+    def paged(self, items: Iterable[Any], *, token_param: str = "$skiptoken") -> Response:
+        """``{"value": [...], "nextLink"?}`` with a small page size, so clients must follow ``nextLink``.
+
+        ``token_param`` names the continuation query parameter the service puts in ``nextLink`` (most use
+        ``$skiptoken``; some, such as Machine Learning workspaces, ``$skip``)."""
         items = list(items)
         size = self.settings.page_size
         top = self.param("$top") or self.param("maxpagesize") or self.param("$maxpagesize")
         if top and top.isdigit() and int(top) > 0:
             size = min(size, int(top))
-        token = self.param("$skiptoken") or "0"
+        token = self.param(token_param) or "0"
         try:
             start = max(0, int(token))
         except ValueError:
@@ -336,7 +339,7 @@ class Context:
         page = items[start : start + size]
         body: dict[str, Any] = {"value": page}
         if start + size < len(items):
-            query = {k: v for k, v in self.query.items() if k.lower() != "$skiptoken"}
-            query["$skiptoken"] = str(start + size)
+            query = {k: v for k, v in self.query.items() if k.lower() != token_param.lower()}
+            query[token_param] = str(start + size)
             body["nextLink"] = self.base_url + self.path + "?" + urllib.parse.urlencode(query, safe="$'")
         return Response(200, body)

@@ -14,7 +14,10 @@ A matched ``fail_operation`` fault makes the operation end ``Failed`` with an er
 is the rule's ``code`` / ``message`` (and ``status`` for Location polls) when it gives them, else the ``failure`` the
 provider passed to ``start`` for that kind of operation (what the service answers when it fails), else a generic
 ``InternalServerError``. A rule is used up only when an operation starts: a request the service answers at once (an
-update it makes synchronously) leaves it for the next matching request.
+update it makes synchronously) leaves it for the next matching request. A provider can also start an operation that
+is bound to fail (``fail={"status", "code", "message"}``): services that accept a request and validate it
+asynchronously report their refusal that way, through the operation's status; such an operation leaves a pending
+``fail_operation`` rule for the next operation.
 
 Poll answers, and what azure-core's ARM poller makes of a failed operation in each style:
 * ``Location``: ``location_poll(ctx, op, done)``: 202 + ``Location`` + ``Retry-After`` while running; when finished
@@ -57,12 +60,15 @@ def start(
     typical_seconds: float,
     params: Optional[dict] = None,
     failure: Optional[dict] = None,
+    fail: Optional[dict] = None,
 ) -> dict:
     """Start an operation. ``failure`` (``{"status"?, "code", "message"}``) is how this kind of operation fails in the
-    service; it is used when a ``fail_operation`` rule gives no code or message of its own."""
+    service; it is used when a ``fail_operation`` rule gives no code or message of its own. ``fail`` (``{"status",
+    "code", "message"}``) makes the operation end ``Failed`` with that error whatever the rules say."""
     now = time.time()
-    fail = None
-    if ctx.fail_rule is not None:
+    if fail is not None:
+        fail = {"status": int(fail.get("status") or 400), "code": fail["code"], "message": fail["message"]}
+    elif ctx.fail_rule is not None:
         rule = ctx.fail_rule
         ctx.fail_rule = None
         consume = rule.get("_consume")

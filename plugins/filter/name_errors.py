@@ -27,22 +27,6 @@ options:
     description: The resource type whose rule applies.
     type: str
     required: true
-    choices:
-      - action_group
-      - app_insights
-      - blob_container
-      - container_registry
-      - diagnostic_setting
-      - key_vault
-      - key_vault_secret
-      - log_analytics_workspace
-      - management_lock
-      - metric_alert
-      - ml_workspace
-      - resource_group
-      - storage_account
-      - subnet
-      - virtual_network
 seealso:
   - plugin: mlops.azure.valid_resource_name
     plugin_type: test
@@ -54,6 +38,8 @@ seealso:
   - name: Resolve errors for reserved resource names
     description: The reserved words refused in names with a public endpoint.
     link: https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-reserved-resource-name
+extends_documentation_fragment:
+  - mlops.azure.resource_types
 """
 
 EXAMPLES = r"""

@@ -41,22 +41,6 @@ options:
     description: The resource type to name; an unknown type is an error that lists the known ones.
     type: str
     required: true
-    choices:
-      - action_group
-      - app_insights
-      - blob_container
-      - container_registry
-      - diagnostic_setting
-      - key_vault
-      - key_vault_secret
-      - log_analytics_workspace
-      - management_lock
-      - metric_alert
-      - ml_workspace
-      - resource_group
-      - storage_account
-      - subnet
-      - virtual_network
   environment:
     description: The environment, for example V(dev), V(test) or V(prod).
     type: str
@@ -104,6 +88,8 @@ seealso:
   - name: Recommended abbreviations for Azure resource types
     description: The Cloud Adoption Framework's abbreviations.
     link: https://learn.microsoft.com/azure/cloud-adoption-framework/ready/azure-best-practices/resource-abbreviations
+extends_documentation_fragment:
+  - mlops.azure.resource_types
 """
 
 EXAMPLES = r"""

@@ -8,7 +8,6 @@ import copy
 import hashlib
 from urllib.parse import urlsplit
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, parse_resource_id
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     AzureResource,
     ListByKey,
@@ -16,6 +15,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
 
 MonitorManagementClient = optional_import("azure.mgmt.monitor", "MonitorManagementClient", "azure-mgmt-monitor")
 

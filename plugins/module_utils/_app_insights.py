@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     Refusal,
     norm_ci,
@@ -23,6 +19,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
 
 ApplicationInsightsManagementClient = optional_import(
     "azure.mgmt.applicationinsights", "ApplicationInsightsManagementClient", "azure-mgmt-applicationinsights"

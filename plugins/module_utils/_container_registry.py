@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListOf,
     Refusal,
@@ -26,6 +22,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
 
 ContainerRegistryManagementClient = optional_import(
     "azure.mgmt.containerregistry", "ContainerRegistryManagementClient", "azure-mgmt-containerregistry"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     AzureResource,
     ListOf,
     Refusal,
     norm_id,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
 
 MonitorManagementClient = optional_import("azure.mgmt.monitor", "MonitorManagementClient", "azure-mgmt-monitor")
 

@@ -4,12 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-    rest_dict,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
@@ -23,6 +18,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
 
 KeyVaultManagementClient = optional_import("azure.mgmt.keyvault", "KeyVaultManagementClient", "azure-mgmt-keyvault")
 

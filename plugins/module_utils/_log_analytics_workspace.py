@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     Refusal,
     norm_ci,
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
 
 LogAnalyticsManagementClient = optional_import(
     "azure.mgmt.loganalytics", "LogAnalyticsManagementClient", "azure-mgmt-loganalytics"

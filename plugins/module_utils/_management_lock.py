@@ -9,8 +9,8 @@ Locks are reached through the subscription-, resource-group- and resource-level 
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, rest_dict
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, norm_ci
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 ManagementLockClient = optional_import("azure.mgmt.resource.locks", "ManagementLockClient", "azure-mgmt-resource-locks")
 

@@ -8,7 +8,6 @@ import copy
 import re
 
 from ansible_collections.mlops.azure.plugins.module_utils._action_group import MonitorManagementClient
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import parse_resource_id
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     AzureResource,
     ListByKey,
@@ -19,6 +18,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import parse_resource_id
 
 METRIC_ALERT_TYPE = "Microsoft.Insights/metricAlerts"
 SINGLE_RESOURCE_CRITERIA = "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria"

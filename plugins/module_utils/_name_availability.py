@@ -16,8 +16,8 @@ Only the management SDK of the type asked for is imported.
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import, rest_dict
 from ansible_collections.mlops.azure.plugins.module_utils._naming import name_errors
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 CHECK_RESOURCE_NAME_PATH = "/providers/Microsoft.Resources/checkResourceName"
 CHECK_RESOURCE_NAME_API_VERSION = "2022-12-01"

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import optional_import
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     AzureResource,
     Refusal,
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
 
 ResourceManagementClient = optional_import(
     "azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"
@@ -42,42 +42,6 @@ def resource_group_location(module, name):
             "(mlops.azure.resource_group) or set location."
         )
     return body.get("location")
-
-
-LOCATIONS_API_VERSION = "2022-12-01"
-
-
-def subscription_locations(module):
-    """The subscription's locations (REST items with ``name`` and ``displayName``): one read per module run.
-
-    ``GET /subscriptions/{id}/locations`` is an operation of ``SubscriptionClient``, which azure-mgmt-resource 26 no
-    longer ships; it goes through the resource client's own pipeline instead (same credential, retries, errors)."""
-    cached = getattr(module, "_subscription_locations", None)
-    if cached is not None:
-        return cached
-    from azure.core.exceptions import HttpResponseError
-    from azure.core.rest import HttpRequest
-    from azure.mgmt.core.exceptions import ARMErrorFormat
-
-    client = module.client(ResourceManagementClient)
-    request = HttpRequest(
-        "GET",
-        f"/subscriptions/{module.subscription_id}/locations",
-        params={"api-version": LOCATIONS_API_VERSION},
-        headers={"Accept": "application/json"},
-    )
-    with module.azure_errors("list", f"the locations of subscription {module.subscription_id}"):
-        response = client.send_request(request)
-        if response.status_code != 200:
-            raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-    try:
-        locations = response.json().get("value") or []
-    except (ValueError, AttributeError):
-        module.fail_json(
-            msg="Could not list the subscription's locations: Azure answered with a body that is not JSON."
-        )
-    module._subscription_locations = locations
-    return locations
 
 
 class ResourceGroup(AzureResource):

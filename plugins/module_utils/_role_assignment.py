@@ -14,13 +14,9 @@ from __future__ import annotations
 import re
 import uuid
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    error_code,
-    is_not_found,
-    optional_import,
-    rest_dict,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._errors import error_code, is_not_found
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, Refusal
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 AuthorizationManagementClient = optional_import(
     "azure.mgmt.authorization", "AuthorizationManagementClient", "azure-mgmt-authorization"

@@ -8,12 +8,7 @@ long-running ``begin_create`` poller; blob service properties and containers are
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-    rest_dict,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
@@ -27,6 +22,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
 
 StorageManagementClient = optional_import("azure.mgmt.storage", "StorageManagementClient", "azure-mgmt-storage")
 
@@ -57,6 +53,9 @@ STORAGE_RULES = {
     "network_acls.ip_rules": ListOf(norm_ip),
     "network_acls.virtual_network_rules": ListByKey("id", exclusive=True),
     "network_acls.virtual_network_rules.id": norm_id,
+    "network_acls.resource_access_rules": ListByKey("resource_id", exclusive=True),
+    "network_acls.resource_access_rules.resource_id": norm_id,
+    "network_acls.resource_access_rules.tenant_id": norm_ci,
     "blob_containers": ListByKey("name"),
     "blob_containers.public_access": norm_ci,
 }
@@ -83,6 +82,10 @@ def network_acls_shape(acls):
         "bypass": bypass_list(acls.get("bypass") or "AzureServices"),
         "ip_rules": [canonical_ip(rule.get("value")) for rule in acls.get("ipRules") or []],
         "virtual_network_rules": [{"id": rule.get("id")} for rule in acls.get("virtualNetworkRules") or []],
+        "resource_access_rules": [
+            {"resource_id": rule.get("resourceId"), "tenant_id": rule.get("tenantId")}
+            for rule in acls.get("resourceAccessRules") or []
+        ],
     }
 
 
@@ -95,6 +98,11 @@ def network_acls_body(shape):
             {"id": rule["id"], "action": "Allow"} for rule in shape.get("virtual_network_rules") or []
         ],
     }
+    if shape.get("resource_access_rules"):
+        body["resourceAccessRules"] = [
+            {"tenantId": rule["tenant_id"], "resourceId": rule["resource_id"]}
+            for rule in shape["resource_access_rules"]
+        ]
     return body
 
 
@@ -173,7 +181,8 @@ def storage_account_shape(body, blob_service=None, containers=None):
     return shape
 
 
-def desired_network_acls(acls):
+def desired_network_acls(acls, tenant_id=None):
+    """The user's ``network_acls`` in shape form; a resource access rule without a tenant gets ``tenant_id``."""
     if acls is None:
         return None
     shape = {}
@@ -185,6 +194,11 @@ def desired_network_acls(acls):
         shape["ip_rules"] = [canonical_ip(value) for value in acls["ip_rules"]]
     if acls.get("virtual_network_rules") is not None:
         shape["virtual_network_rules"] = [{"id": rule["id"]} for rule in acls["virtual_network_rules"]]
+    if acls.get("resource_access_rules") is not None:
+        shape["resource_access_rules"] = [
+            {"resource_id": rule["resource_id"], "tenant_id": rule.get("tenant_id") or tenant_id}
+            for rule in acls["resource_access_rules"]
+        ]
     return shape
 
 

@@ -10,13 +10,20 @@ The limits, and where they come from:
 - Tags (Azure Resource Manager, "Use tags to organize your Azure resources", Limitations): at most 50 tag
   name/value pairs per resource or resource group; a tag name at most 512 characters, 128 for storage accounts;
   a value at most 256 characters; names cannot contain ``<``, ``>``, ``%``, ``&``, ``\\``, ``?`` or ``/``.
-- IP rules: Key Vault and Container Registry take IPv4 addresses and CIDR ranges (prefix 0-32). Storage
-  accounts take only public IPv4 addresses and ranges; ranges with a /31 or /32 prefix are not supported (give
-  the address alone), and private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10) are not
-  allowed ("Configure Azure Storage firewalls and virtual networks", IP network rules). IPv6 is accepted by none.
+- IP rules: IPv4 addresses and CIDR ranges (prefix 0-32); IPv6 is accepted by none. Key Vault and storage refuse
+  private ranges (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16): "Guidelines and limitations for the Azure Storage
+  firewall", and Key Vault's answer "belongs to forbidden range ... (private IP addresses)". Storage also refuses
+  /31 and /32 ranges; the modules send a /32 as the address alone, so only a /31 is refused here. Container
+  Registry: any IPv4 address or range.
 - Principal, tenant and subscription ids are GUIDs.
 - A location is one of the subscription's locations (``GET /subscriptions/{id}/locations``), by name
   (``westeurope``) or display name (``West Europe``).
+- Numbers Azure bounds (the REST API specifications): a Key Vault's ``softDeleteRetentionInDays`` "accepts >=7 and
+  <=90" (Microsoft.KeyVault ``keyvault.json``, VaultProperties); a storage blob service's
+  ``deleteRetentionPolicy.days`` and ``containerDeleteRetentionPolicy.days`` take 1 to 365 (Microsoft.Storage
+  blob service properties, DeleteRetentionPolicy: "The minimum specified value can be 1 and the maximum value can
+  be 365"); an action group's ``groupShortName`` is at most 12 characters (Microsoft.Insights
+  ``actionGroups_API.json`` 2023-01-01, ActionGroup, ``maxLength: 12``).
 """
 
 from __future__ import annotations
@@ -32,11 +39,15 @@ TAG_NAME_FORBIDDEN = "<>%&\\?/"
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
-STORAGE_PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
-)
+# Private (RFC 1918) ranges, which the Key Vault and storage firewalls refuse in IP rules.
+PRIVATE_RANGES = tuple(ipaddress.ip_network(text) for text in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PUBLIC_ONLY_SERVICES = ("key_vault", "storage_account")
 
 IP_RULE_SERVICES = ("key_vault", "storage_account", "container_registry")
+
+KEY_VAULT_RETENTION_DAYS = (7, 90)
+STORAGE_SOFT_DELETE_DAYS = (1, 365)
+ACTION_GROUP_SHORT_NAME_LENGTH = (1, 12)
 
 
 def guid_errors(value, what="id"):
@@ -92,21 +103,21 @@ def ip_rule_errors(value, service="key_vault"):
         return [f"IP rule {text!r} is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24)"]
     if network.version != 4:
         return [f"IP rule {text!r} is IPv6; Azure firewall IP rules take IPv4 only"]
-    if service != "storage_account":
-        return []
     problems = []
-    if "/" in text and network.prefixlen in (31, 32):
+    if service == "storage_account" and "/" in text and network.prefixlen == 31:
+        # A /32 is sent as the address alone, which the firewall takes; a /31 has no such form.
         problems.append(
-            f"IP rule {text!r}: storage firewalls do not take /31 or /32 ranges; give each address alone "
-            f"(for example {network.network_address})"
+            f"IP rule {text!r}: storage firewalls do not take /31 ranges; give each of the two addresses alone "
+            f"({network.network_address} and {network.broadcast_address})"
         )
-    for private in STORAGE_PRIVATE_RANGES:
-        if network.overlaps(private):
-            problems.append(
-                f"IP rule {text!r} lies in the private range {private}: storage firewalls take public addresses only; "
-                "admit private clients through a subnet with the Microsoft.Storage service endpoint"
-            )
-            break
+    if service in PUBLIC_ONLY_SERVICES:
+        for private in PRIVATE_RANGES:
+            if network.subnet_of(private):
+                problems.append(
+                    f"IP rule {text!r} lies in the private range {private}: the firewall takes public addresses "
+                    "only; admit private clients through a subnet with a service endpoint instead"
+                )
+                break
     return problems
 
 
@@ -117,18 +128,40 @@ def ip_rules_errors(values, service="key_vault"):
     return problems
 
 
+def range_errors(value, bounds, what):
+    """``what`` must be a whole number within ``bounds`` (``(lowest, highest)``, both included)."""
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [f"{what} must be a whole number from {low} to {high}, got {value!r}"]
+    if low <= value <= high:
+        return []
+    return [f"{what} is {value}; Azure accepts {low} to {high}"]
+
+
+def length_errors(value, bounds, what):
+    """``what`` must be a string whose length is within ``bounds`` (``(shortest, longest)``, both included)."""
+    low, high = bounds
+    if not isinstance(value, str):
+        return [f"{what} must be a string of {low} to {high} characters, got {value!r}"]
+    if low <= len(value) <= high:
+        return []
+    return [f"{what} {value!r} has {len(value)} characters; Azure accepts {low} to {high}"]
+
+
+def location_key(location):
+    """How Azure compares locations: ``West Europe``, ``westeurope`` and ``WestEurope`` are the same one."""
+    return str(location).replace(" ", "").casefold()
+
+
 def location_errors(location, locations):
     """``location`` against the subscription's ``locations`` (REST items with ``name`` and ``displayName``)."""
     if location is None:
         return []
-    wanted = str(location).replace(" ", "").casefold()
-    names = []
+    wanted = location_key(location)
+    names = [item.get("name") or "" for item in locations or []]
     for item in locations or []:
-        name = item.get("name") or ""
-        names.append(name)
-        for candidate in (name, item.get("displayName") or ""):
-            if candidate.replace(" ", "").casefold() == wanted:
-                return []
+        if wanted in (location_key(item.get("name") or ""), location_key(item.get("displayName") or "")):
+            return []
     return [
         "location {!r} is not a location of this subscription; use one of: {}".format(
             location, ", ".join(sorted(names))

@@ -13,11 +13,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    GroupedResource,
-    optional_import,
-    parse_resource_id,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
@@ -27,6 +23,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
 
 NetworkManagementClient = optional_import("azure.mgmt.network", "NetworkManagementClient", "azure-mgmt-network")
 

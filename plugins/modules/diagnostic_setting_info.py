@@ -79,11 +79,12 @@ diagnostic_settings:
       elements: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._diagnostic_setting import (
     MonitorManagementClient,
     diagnostic_setting_shape,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
 def main():

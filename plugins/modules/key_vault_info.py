@@ -14,6 +14,8 @@ description:
     M(mlops.azure.key_vault) returns.
   - With O(include_deleted=true), also the soft-deleted vaults of the subscription (their names stay reserved
     until Azure purges them).
+  - Each vault also carries its access policies (C(access_policies)), which M(mlops.azure.key_vault)
+    does not manage (it uses Azure RBAC), so an audit can see what a vault built by hand grants.
 options:
   name:
     description:
@@ -52,7 +54,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 key_vaults:
-  description: The vaults found, in the shape M(mlops.azure.key_vault) returns.
+  description:
+    - The vaults found, in the shape M(mlops.azure.key_vault) returns.
+    - Plus C(access_policies), the vault's access policies (which Azure ignores while C(enable_rbac_authorization)
+      is true), each with C(tenant_id), C(object_id), C(application_id) and C(permissions) (C(keys), C(secrets),
+      C(certificates) and C(storage), each a list of permission names).
   returned: always
   type: list
   elements: dict
@@ -63,6 +69,7 @@ key_vaults:
       enable_rbac_authorization: true
       enable_purge_protection: false
       soft_delete_retention_in_days: 90
+      access_policies: []
 deleted_key_vaults:
   description: Soft-deleted vaults of the subscription.
   returned: when O(include_deleted=true)
@@ -89,12 +96,31 @@ deleted_key_vaults:
       type: bool
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._key_vault import (
     KeyVaultManagementClient,
     deleted_vault_shape,
     key_vault_shape,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
+
+
+def _access_policies(body):
+    """A vault's access policies from its REST JSON (the module's shape leaves them out: it uses RBAC)."""
+    policies = []
+    for policy in (body.get("properties") or {}).get("accessPolicies") or []:
+        permissions = policy.get("permissions") or {}
+        policies.append(
+            {
+                "tenant_id": policy.get("tenantId"),
+                "object_id": policy.get("objectId"),
+                "application_id": policy.get("applicationId"),
+                "permissions": dict(
+                    (kind, list(permissions.get(kind) or [])) for kind in ("keys", "secrets", "certificates", "storage")
+                ),
+            }
+        )
+    return policies
 
 
 def main():
@@ -116,7 +142,7 @@ def main():
     vaults = []
     if group or not name:
         bodies = module.read_resources("key vault", client.vaults, name, group, list_all="list_by_subscription")
-        vaults = [key_vault_shape(body) for body in bodies]
+        vaults = [dict(key_vault_shape(body), access_policies=_access_policies(body)) for body in bodies]
 
     result = dict(changed=False, key_vaults=vaults)
     if params["include_deleted"]:

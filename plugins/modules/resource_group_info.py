@@ -71,11 +71,12 @@ resource_groups:
       type: str
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, rest_dict, string_tags
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._resource_group import (
     ResourceManagementClient,
     resource_group_shape,
 )
+from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
 def _has_tags(group, tags):

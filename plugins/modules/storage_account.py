@@ -130,6 +130,23 @@ options:
             description: Resource id of the subnet (it needs the C(Microsoft.Storage) service endpoint).
             type: str
             required: true
+      resource_access_rules:
+        description:
+          - Resource instances allowed in through the firewall (C(resourceAccessRules)), compared as a set by resource
+            id. The list replaces the account's rules.
+          - This is how Azure admits a trusted service's resource, for example an Azure Machine Learning workspace,
+            without opening the firewall. Together with C(AzureServices) in O(network_acls.bypass), only that
+            instance (not every resource of the service) gets through, and only with its own role assignments.
+        type: list
+        elements: dict
+        suboptions:
+          resource_id:
+            description: Resource id of the resource instance.
+            type: str
+            required: true
+          tenant_id:
+            description: Tenant of the resource instance. Defaults to the tenant of the identity running the module.
+            type: str
   blob_service_properties:
     description:
       - Properties of the account's blob service. Only the keys you set (or defaulted) are compared.
@@ -369,6 +386,11 @@ def main():
                 virtual_network_rules=dict(
                     type="list", elements="dict", options=dict(id=dict(type="str", required=True))
                 ),
+                resource_access_rules=dict(
+                    type="list",
+                    elements="dict",
+                    options=dict(resource_id=dict(type="str", required=True), tenant_id=dict(type="str")),
+                ),
             ),
         ),
         blob_service_properties=dict(
@@ -402,6 +424,8 @@ def main():
             if days is not None and not 1 <= days <= 365:
                 module.fail_json(msg=f"blob_service_properties.{policy}.days must be between 1 and 365, got {days}")
 
+    access_rules = (params["network_acls"] or {}).get("resource_access_rules") or []
+    access_rule_tenant = module.tenant_id if any(not rule.get("tenant_id") for rule in access_rules) else None
     desired = prune(
         {
             "location": params["location"],
@@ -415,7 +439,7 @@ def main():
             "allow_shared_key_access": params["allow_shared_key_access"],
             "allow_cross_tenant_replication": params["allow_cross_tenant_replication"],
             "public_network_access": params["public_network_access"],
-            "network_acls": desired_network_acls(params["network_acls"]),
+            "network_acls": desired_network_acls(params["network_acls"], access_rule_tenant),
             "blob_service_properties": desired_blob_service(params["blob_service_properties"]),
             "blob_containers": containers,
         }

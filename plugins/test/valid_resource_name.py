@@ -24,25 +24,11 @@ options:
     description: The resource type whose rule applies; an unknown type is an error that lists the known ones.
     type: str
     required: true
-    choices:
-      - action_group
-      - app_insights
-      - blob_container
-      - container_registry
-      - diagnostic_setting
-      - key_vault
-      - key_vault_secret
-      - log_analytics_workspace
-      - management_lock
-      - metric_alert
-      - ml_workspace
-      - resource_group
-      - storage_account
-      - subnet
-      - virtual_network
 seealso:
   - plugin: mlops.azure.name_errors
     plugin_type: filter
+extends_documentation_fragment:
+  - mlops.azure.resource_types
 """
 
 EXAMPLES = r"""

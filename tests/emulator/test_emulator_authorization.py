@@ -38,6 +38,10 @@ BUILTIN = {
     "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
     "Log Analytics Contributor": "92aaf0da-9dab-42b6-94a3-d43ce8d16293",
     "Application Insights Component Contributor": "ae349356-3a1b-4a5e-921d-050484c6347e",
+    "Storage File Data Privileged Contributor": "69566ab7-960f-475b-8e7c-b3118f30c6bd",
+    "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
+    "AzureML Compute Operator": "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815",
+    "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
 }
 
 

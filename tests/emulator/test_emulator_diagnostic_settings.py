@@ -1,5 +1,6 @@
 """Diagnostic settings on the stack's resources and their categories, through azure-mgmt-monitor 6
-(api-version 2021-05-01-preview)."""
+(api-version 2021-05-01-preview). Machine Learning workspaces are created as the collection creates them, through
+azure-mgmt-resource's generic by-id operations."""
 
 from __future__ import annotations
 
@@ -11,6 +12,20 @@ from azure.mgmt.loganalytics import LogAnalyticsManagementClient
 from azure.mgmt.monitor import MonitorManagementClient
 from azure.mgmt.storage import StorageManagementClient
 from emulator_helpers import LOCATION, account_body, vault_body
+
+ML_API = "2026-07-01"
+#: The workspace's log categories in the audit group (the rest are in allLogs only).
+ML_AUDIT = {
+    "ComputeInstanceEvent", "DataLabelChangeEvent", "DataLabelReadEvent", "DataSetChangeEvent", "DataSetReadEvent",
+    "DataStoreChangeEvent", "DataStoreReadEvent", "DeploymentEventACI", "DeploymentEventAKS", "DeploymentReadEvent",
+    "EnvironmentChangeEvent", "EnvironmentReadEvent", "InferencingOperationACI", "InferencingOperationAKS",
+    "ModelsActionEvent", "ModelsChangeEvent", "ModelsReadEvent", "PipelineChangeEvent", "PipelineReadEvent", "RunEvent",
+    "RunReadEvent",
+}  # fmt: skip
+ML_ALL_LOGS_ONLY = {
+    "AmlComputeClusterEvent", "AmlComputeClusterNodeEvent", "AmlComputeCpuGpuUtilization", "AmlComputeJobEvent",
+    "AmlRunStatusChangedEvent",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -28,6 +43,24 @@ def workspace_id(clean_emulator, group):
 def vault_id(clean_emulator, group, tenant):
     kv = clean_emulator.client(KeyVaultManagementClient)
     return kv.vaults.begin_create_or_update(group, "kv-diag", vault_body(tenant)).result().id
+
+
+@pytest.fixture
+def ml_workspace(clean_emulator, rm, group, vault_id):
+    """``make(name, kind)``: a Machine Learning workspace of that kind on one storage account and the vault."""
+    st = clean_emulator.client(StorageManagementClient)
+    account = st.storage_accounts.begin_create(group, "stmldiag", account_body(), polling_interval=0).result()
+
+    def make(name: str, kind: str = "Default") -> str:
+        rid = (
+            f"/subscriptions/{clean_emulator.subscription_id}/resourceGroups/{group}/providers/"
+            f"Microsoft.MachineLearningServices/workspaces/{name}"
+        )
+        body = {"location": LOCATION, "kind": kind, "properties": {"storageAccount": account.id, "keyVault": vault_id}}
+        rm.resources.begin_create_or_update_by_id(rid, body, api_version=ML_API, polling_interval=0).result()
+        return rid
+
+    return make
 
 
 def setting(workspace_id=None, logs=(), metrics=(), **destinations) -> dict:
@@ -118,7 +151,7 @@ def test_refusals(monitor, group, vault_id, workspace_id):
     error = refused(vault_id, setting(workspace_id, logs=[{"category": "StorageRead", "enabled": True}]))
     assert (error.code, error.message) == ("BadRequest", "Category 'StorageRead' is not supported.")
     error = refused(vault_id, setting(workspace_id, metrics=[{"category": "Transaction", "enabled": True}]))
-    assert error.message == "Category 'Transaction' is not supported."
+    assert error.message == "Metric category 'Transaction' is not supported, supported categories are: 'AllMetrics'."
     error = refused(
         vault_id,
         setting(
@@ -155,3 +188,72 @@ def test_settings_outlive_their_resource(clean_emulator, monitor, group, tenant,
     # recovering the vault brings its setting back, as Azure keeps orphaned settings
     kv.vaults.begin_create_or_update(group, "kv-diag", vault_body(tenant, createMode="recover")).result()
     assert monitor.diagnostic_settings.get(vault_id, "to-law").logs[0].category == "AuditEvent"
+
+
+def categories_of(monitor, resource_id) -> dict:
+    return {
+        c.name: (c.category_type, sorted(c.category_groups or []))
+        for c in monitor.diagnostic_settings_category.list(resource_id)
+    }
+
+
+def test_ml_workspace_sends_audit_all_logs_and_metrics(clean_emulator, monitor, ml_workspace, workspace_id):
+    ws = ml_workspace("mlw-diag")
+    found = categories_of(monitor, ws)
+    assert found.pop("AllMetrics") == ("Metrics", [])
+    assert found == {
+        **{name: ("Logs", ["allLogs", "audit"]) for name in ML_AUDIT},
+        **{name: ("Logs", ["allLogs"]) for name in ML_ALL_LOGS_ONLY},
+    }
+
+    body = setting(
+        workspace_id,
+        logs=[{"categoryGroup": "audit", "enabled": True}, {"categoryGroup": "allLogs", "enabled": True}],
+        metrics=[{"category": "AllMetrics", "enabled": True}],
+    )
+    created = monitor.diagnostic_settings.create_or_update(ws, "to-law", body)
+    assert [(entry.category_group, entry.enabled) for entry in created.logs] == [("audit", True), ("allLogs", True)]
+    assert [entry.category for entry in created.metrics] == ["AllMetrics"]
+    assert created.workspace_id == workspace_id
+    listed = list(monitor.diagnostic_settings.list(ws))
+    assert [s.name for s in listed] == ["to-law"]
+    assert {entry.category_group for entry in listed[0].logs} == {"audit", "allLogs"}
+    # one category by name works too
+    one = monitor.diagnostic_settings.create_or_update(
+        ws, "jobs", setting(workspace_id, logs=[{"category": "amlcomputejobevent", "enabled": True}])
+    )
+    assert one.logs[0].category == "AmlComputeJobEvent"
+
+    for bad in (
+        setting(workspace_id, logs=[{"category": "AmlMadeUpEvent", "enabled": True}]),
+        setting(workspace_id, logs=[{"category": "AuditEvent", "enabled": True}]),  # a vault's, not a workspace's
+    ):
+        with pytest.raises(HttpResponseError) as info:
+            monitor.diagnostic_settings.create_or_update(ws, "bad", bad)
+        assert info.value.status_code == 400
+        assert info.value.error.code == "BadRequest"
+        assert info.value.error.message == f"Category '{bad['properties']['logs'][0]['category']}' is not supported."
+    with pytest.raises(HttpResponseError) as info:  # the metric groups of the portal are not categories
+        monitor.diagnostic_settings.create_or_update(
+            ws, "bad", setting(workspace_id, metrics=[{"category": "Run", "enabled": True}])
+        )
+    assert (info.value.status_code, info.value.error.code) == (400, "BadRequest")
+    assert info.value.error.message == "Metric category 'Run' is not supported, supported categories are: 'AllMetrics'."
+    assert {s.name for s in monitor.diagnostic_settings.list(ws)} == {"jobs", "to-law"}
+
+
+def test_ml_hub_has_metrics_only(clean_emulator, monitor, ml_workspace, workspace_id):
+    """A hub workspace (the portal's "Azure AI") offers no log categories: the Machine Learning ones are refused."""
+    hub = ml_workspace("mlw-hub", kind="Hub")
+    assert categories_of(monitor, hub) == {"AllMetrics": ("Metrics", [])}
+    made = monitor.diagnostic_settings.create_or_update(
+        hub, "metrics", setting(workspace_id, metrics=[{"category": "AllMetrics", "enabled": True}])
+    )
+    assert made.metrics[0].category == "AllMetrics"
+    for logs in (
+        [{"category": "AmlComputeClusterEvent", "enabled": True}],
+        [{"categoryGroup": "audit", "enabled": True}],
+    ):
+        with pytest.raises(HttpResponseError) as info:
+            monitor.diagnostic_settings.create_or_update(hub, "logs", setting(workspace_id, logs=logs))
+        assert (info.value.status_code, info.value.error.code) == (400, "BadRequest")

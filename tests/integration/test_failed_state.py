@@ -2,9 +2,8 @@
 
 For each resource type the stack creates through a long-running operation, a ``fail_operation`` fault makes the
 create end ``Failed``. The run that meets it fails with "<resource> ended in provisioning state Failed: <code>:
-<message>"; the ``_info`` module shows ``Failed`` (a storage account is gone instead: the service rolls a failed
-create back); ``--check --diff`` predicts the repair; the next run repairs it (the same PUT again) and reports
-``changed``; the run after that changes nothing and sends no write.
+<message>"; the ``_info`` module shows ``Failed``; ``--check --diff`` predicts the repair; the next run repairs it
+(the same PUT again) and reports ``changed``; the run after that changes nothing and sends no write.
 """
 
 from __future__ import annotations
@@ -50,9 +49,8 @@ CASES = {
 # Types whose create Azure reports only through the resource's provisioningState: the failed resource carries no
 # error code (the reason is in the activity log).
 NO_ERROR_DETAILS = ("key_vault", "log_analytics_workspace")
-# Types whose failed create Azure rolls back: the resource is gone (the storage resource provider answers the poll
-# 200 {"status": "Failed", "error"}), and the next run creates it.
-ROLLED_BACK = ("storage_account",)
+# Types Azure rolls back when their create fails: nothing is left, and the next run creates the resource anew.
+REMOVED_ON_FAILURE = ("storage_account",)
 
 
 @pytest.fixture
@@ -83,7 +81,7 @@ def test_failed_resource_is_repaired_on_the_next_run(play, failed_env, module):
         assert "ended in provisioning state Failed: InjectedFailure: " in first["msg"], first["msg"]
     assert "What to do" in first["msg"] and "Run again" in first["msg"]
     assert "invalid status" not in first["msg"]
-    if module in ROLLED_BACK:
+    if module in REMOVED_ON_FAILURE:
         assert info[key] == []
     else:
         (held,) = info[key]
@@ -99,7 +97,7 @@ def test_failed_resource_is_repaired_on_the_next_run(play, failed_env, module):
         ]
     )
     assert check["changed"] and not check.get("failed"), check.get("msg")
-    assert check["diff"]["before"].get("provisioning_state") == (None if module in ROLLED_BACK else "Failed")
+    assert check["diff"]["before"].get("provisioning_state") == (None if module in REMOVED_ON_FAILURE else "Failed")
     assert check["diff"]["after"]["provisioning_state"] == "Succeeded"
     assert repair["changed"] and not repair.get("failed"), repair.get("msg")
     assert not again["changed"] and not again.get("failed"), again.get("msg")

@@ -36,7 +36,7 @@ def test_values_azure_refuses_are_refused_before_any_request(play, input_env):
         [
             _vault(network_acls={"ip_rules": bad_rules}),
             _account(network_acls={"ip_rules": bad_rules}),
-            _account(network_acls={"ip_rules": ["10.1.2.3", "203.0.113.0/32"]}),
+            _account(network_acls={"ip_rules": ["10.1.2.3", "203.0.113.0/31"]}),
             _vault(tags=dict((f"tag{i}", "x") for i in range(51))),
             _account(tags={"t" * 129: "x"}),
             {
@@ -55,7 +55,7 @@ def test_values_azure_refuses_are_refused_before_any_request(play, input_env):
     for rule in bad_rules:
         assert rule in vault["msg"] and rule in account["msg"]
     assert len(vault["problems"]) == 3 and len(account["problems"]) == 3
-    assert "private range 10.0.0.0/8" in private["msg"] and "/31 or /32" in private["msg"]
+    assert "private range 10.0.0.0/8" in private["msg"] and "/31 ranges" in private["msg"]
     assert "51 tags given; Azure allows at most 50" in tags["msg"]
     assert "129 characters long; Azure allows at most 128" in long_tag["msg"]
     assert "principal_id 'not-a-guid' is not a GUID" in principal["msg"]

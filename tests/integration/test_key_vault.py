@@ -269,3 +269,30 @@ def test_invalid_name_and_retention_fail_before_calling(play, kv_env):
     assert bad_name["failed"] and "consecutive hyphens" in bad_name["msg"]
     assert bad_retention["failed"] and "between 7 and 90" in bad_retention["msg"]
     assert kv_env.requests() == []
+
+
+def test_info_returns_the_access_policies_a_vault_holds(play, kv_env):
+    (created,) = play([vault(location=LOCATION)])
+    assert created["changed"]
+    client = kv_env.client(KeyVaultManagementClient)
+    object_id = "0f7e3c2a-5b1d-4e6f-9a8c-7d2b1e0f3a4c"
+    client.vaults.update_access_policy(
+        RG,
+        KV,
+        "add",
+        {
+            "properties": {
+                "accessPolicies": [
+                    {
+                        "tenantId": kv_env.env["AZURE_TENANT"],
+                        "objectId": object_id,
+                        "permissions": {"secrets": ["all"], "keys": ["get", "purge"]},
+                    }
+                ]
+            }
+        },
+    )
+    (info,) = play([{"mlops.azure.key_vault_info": {"name": KV, "resource_group": RG}}])
+    (policy,) = info["key_vaults"][0]["access_policies"]
+    assert policy["object_id"] == object_id and policy["tenant_id"] == kv_env.env["AZURE_TENANT"]
+    assert policy["permissions"] == {"keys": ["get", "purge"], "secrets": ["all"], "certificates": [], "storage": []}

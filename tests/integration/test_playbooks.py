@@ -6,15 +6,18 @@ anything was written.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
 import pytest
+import yaml
 from azure.mgmt.keyvault import KeyVaultManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
+from playbook_helpers import REPO, stack_writes
 from playbook_helpers import run_playbook as run
-from playbook_helpers import stack_writes
 
 STACK_GROUP = "rg-mlops-local-weu"
 
@@ -180,3 +183,95 @@ def test_prod_subnets_must_exist_with_their_service_endpoints_before_anything_is
     flat = _preflight_fails(clean_emulator, inventory="inventories/prod")
     assert "/subnets/snet-pipelines lacks the service endpoint(s) Microsoft.KeyVault" in flat
     assert group_names(clean_emulator) == {"rg-network-prod-weu"}
+
+
+def local_inventory(tmp_path, group_vars=None, host_vars=None, remove=()):
+    """A copy of inventories/local with ``group_vars`` and ``host_vars`` set and the variables in ``remove`` gone."""
+    inventory = tmp_path / "inventory"
+    shutil.copytree(os.path.join(REPO, "inventories", "local"), inventory)
+    main = inventory / "group_vars" / "all" / "main.yml"
+    values = yaml.safe_load(main.read_text())
+    values.update(group_vars or {})
+    for name in remove:
+        values.pop(name)
+    main.write_text(yaml.safe_dump(values))
+    hosts_file = inventory / "hosts.yml"
+    hosts = yaml.safe_load(hosts_file.read_text())
+    for host in hosts["mlops_stacks"]["hosts"].values():
+        host.update(host_vars or {})
+    hosts_file.write_text(yaml.safe_dump(hosts))
+    return str(inventory)
+
+
+def no_writes(emulator):
+    return [f"{r['method']} {r['path']}" for r in emulator.requests() if r["method"] in ("PUT", "PATCH", "DELETE")]
+
+
+def test_bad_retention_principal_and_ip_rule_stop_in_preflight_together_with_no_write(clean_emulator, tmp_path):
+    access = {
+        "data_scientists_group_id": "5f0c2a9e-1d6b-4c1e-9a55-0e6f9b7d3a01",
+        "pipelines_principal_id": "pipelines-sp",
+        "cicd_principal_id": "",
+    }
+    inventory = local_inventory(
+        tmp_path,
+        {"mlops_key_vault_soft_delete_retention_in_days": 3, "mlops_access": access, "mlops_ip_rules": ["300.1.1.1"]},
+    )
+    flat = _preflight_fails(clean_emulator, inventory=inventory).replace("''", "'")
+    assert "Preflight found 3 problem(s); nothing was created" in flat
+    assert "mlops.azure.key_vault: key_vault_soft_delete_retention_in_days is 3; Azure accepts 7 to 90" in flat
+    assert (
+        "principal id 'pipelines-sp' is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx) "
+        "(in key_vault_role_assignments[0].principal_id, storage_account_role_assignments[0].principal_id, "
+        "container_registry_pull_principals[0].principal_id)" in flat
+    )
+    assert (
+        "IP rule '300.1.1.1' is not an IPv4 address or CIDR range (for example 203.0.113.7 or 203.0.113.0/24) "
+        "(in key_vault_ip_rules, storage_account_ip_rules)" in flat
+    )
+    assert no_writes(clean_emulator) == []
+    assert group_names(clean_emulator) == set()
+
+
+def test_a_location_the_subscription_does_not_have_stops_in_preflight(clean_emulator, tmp_path):
+    inventory = local_inventory(tmp_path, host_vars={"mlops_location": "westeuropa"})
+    flat = _preflight_fails(clean_emulator, inventory=inventory).replace("''", "'")
+    assert "Preflight found 1 problem(s)" in flat
+    assert "location 'westeuropa' is not a location of this subscription; use one of: " in flat
+    assert "westeurope" in flat.split("use one of:")[1]
+    assert "(in preflight_location, resource_group_location, network_location" in flat
+    assert no_writes(clean_emulator) == []
+
+
+def test_tags_and_the_storage_firewall_limits_stop_in_preflight(clean_emulator, tmp_path):
+    tags = {"cost/center": "42", "n" * 200: "long name", "owner": "x" * 257}
+    inventory = local_inventory(tmp_path, {"mlops_tags": tags, "mlops_ip_rules": ["10.20.0.0/16", "203.0.113.8/31"]})
+    flat = _preflight_fails(clean_emulator, inventory=inventory).replace("''", "'")
+    assert "Preflight found 5 problem(s)" in flat
+    assert "tag name 'cost/center' contains /: Azure does not allow" in flat
+    assert "the value of tag 'owner' is 257 characters long; Azure allows at most 256" in flat
+    assert "is 200 characters long; Azure allows at most 128 (in storage_account_tags)" in flat
+    assert "IP rule '10.20.0.0/16' lies in the private range 10.0.0.0/8" in flat
+    assert "(in key_vault_ip_rules, storage_account_ip_rules)" in flat, "both firewalls refuse private ranges"
+    assert "IP rule '203.0.113.8/31': storage firewalls do not take /31 ranges" in flat
+    assert "(203.0.113.8 and 203.0.113.9) (in storage_account_ip_rules)" in flat, "Key Vault takes a /31"
+    assert no_writes(clean_emulator) == []
+
+
+def test_role_specifications_and_missing_variables_stop_in_preflight(clean_emulator, tmp_path):
+    # A role option set directly in the inventory, a choice the role refuses, and a variable the playbook needs gone.
+    inventory = local_inventory(
+        tmp_path,
+        {"key_vault_sku": "gold", "mlops_storage_account_sku": "Premium_LRS"},
+        remove=["mlops_lock_level"],
+    )
+    flat = _preflight_fails(clean_emulator, inventory=inventory).replace("''", "'")
+    assert "Preflight found 4 problem(s)" in flat
+    assert (
+        "mlops.azure.resource_group: resource_group_lock_level cannot be computed: 'mlops_lock_level' is undefined"
+        in flat
+    )
+    assert "mlops.azure.key_vault: value of key_vault_sku must be one of: standard, premium, got: gold" in flat
+    assert "mlops.azure.storage_account: value of storage_account_sku must be one of: Standard_LRS" in flat
+    assert "mlops.azure.container_registry: container_registry_lock_level cannot be computed" in flat
+    assert no_writes(clean_emulator) == []

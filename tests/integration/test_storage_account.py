@@ -50,7 +50,7 @@ def test_four_steps_with_secure_defaults(play, st_env):
             {"mlops.azure.storage_account_info": {"resource_group": RG}},
         ]
     )
-    assert check["changed"] and check["diff"]["before"] == {}
+    assert check["changed"] and check["diff"]["before"] == {}, check.get("msg")
     assert real["changed"]
     created = real["storage_account"]
     for key in set(created) - {"primary_endpoints", "access_tier", "public_network_access"}:
@@ -245,3 +245,29 @@ def test_combined_bypass_flags(play, st_env):
     assert created["changed"], created.get("msg")
     assert sorted(created["storage_account"]["network_acls"]["bypass"]) == ["AzureServices", "Logging"]
     assert not again["changed"], "flags compare as a set"
+
+
+def test_resource_access_rules_admit_one_resource_instance(play, st_env):
+    workspace = (
+        f"/subscriptions/{st_env.subscription_id}/resourceGroups/{RG}"
+        "/providers/Microsoft.MachineLearningServices/workspaces/mlw-it"
+    )
+    acls = {
+        "default_action": "Deny",
+        "bypass": ["AzureServices"],
+        "resource_access_rules": [{"resource_id": workspace}],
+    }
+    created, again, other = play(
+        [
+            account(location=LOCATION, network_acls=acls),
+            account(network_acls={"resource_access_rules": [{"resource_id": workspace.upper()}]}),
+            account(network_acls={"resource_access_rules": []}),
+        ]
+    )
+    assert created["changed"], created.get("msg")
+    (rule,) = created["storage_account"]["network_acls"]["resource_access_rules"]
+    assert rule == {"resource_id": workspace, "tenant_id": st_env.env["AZURE_TENANT"]}, "the tenant defaults to ours"
+    assert not again["changed"], "resource ids compare case-insensitively"
+    assert other["changed"] and other["storage_account"]["network_acls"]["resource_access_rules"] == []
+    held = sdk(st_env).storage_accounts.get_properties(RG, ST).network_rule_set
+    assert not held.resource_access_rules and held.default_action == "Deny", "only the rules went"

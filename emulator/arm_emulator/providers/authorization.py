@@ -153,6 +153,8 @@ _KV_READ = (
 )
 _KV_ONLY = " Only works for key vaults that use the 'Azure role-based access control' permission model."
 _BLOB = "Microsoft.Storage/storageAccounts/blobServices"
+_FILE = "Microsoft.Storage/storageAccounts/fileServices"
+_ML_WS = "Microsoft.MachineLearningServices/workspaces"
 
 #: The built-in roles the stack uses: id -> (roleName, description, permissions). Ids and permissions as published
 #: in Microsoft's built-in roles reference.
@@ -273,6 +275,20 @@ BUILTIN_ROLES = {
         _perm(
             [f"{_BLOB}/containers/read", f"{_BLOB}/generateUserDelegationKey/action"],
             data_actions=[f"{_BLOB}/containers/blobs/read"],
+        ),
+    ),
+    "69566ab7-960f-475b-8e7c-b3118f30c6bd": (
+        "Storage File Data Privileged Contributor",
+        "Customer has read, write, delete and modify NTFS permission access on Azure Storage file shares.",
+        _perm(
+            data_actions=[
+                f"{_FILE}/fileshares/files/read",
+                f"{_FILE}/fileshares/files/write",
+                f"{_FILE}/fileshares/files/delete",
+                f"{_FILE}/fileshares/files/modifypermissions/action",
+                f"{_FILE}/readFileBackupSemantics/action",
+                f"{_FILE}/writeFileBackupSemantics/action",
+            ]
         ),
     ),
     "7f951dda-4ed3-4680-a7ca-43fe172d538d": (
@@ -407,6 +423,42 @@ BUILTIN_ROLES = {
                 "Microsoft.Resources/deployments/*",
                 "Microsoft.Resources/subscriptions/resourceGroups/read",
                 "Microsoft.Support/*",
+            ]
+        ),
+    ),
+    "f6c7c914-8db3-469d-8ca1-694a8f32e121": (
+        "AzureML Data Scientist",
+        "Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting compute "
+        "resources and modifying the workspace itself.",
+        _perm(
+            [f"{_ML_WS}/*/read", f"{_ML_WS}/*/action", f"{_ML_WS}/*/delete", f"{_ML_WS}/*/write"],
+            [
+                f"{_ML_WS}/delete",
+                f"{_ML_WS}/write",
+                f"{_ML_WS}/computes/*/write",
+                f"{_ML_WS}/computes/*/delete",
+                f"{_ML_WS}/computes/listKeys/action",
+                f"{_ML_WS}/listKeys/action",
+                f"{_ML_WS}/hubs/write",
+                f"{_ML_WS}/hubs/delete",
+                f"{_ML_WS}/featurestores/write",
+                f"{_ML_WS}/featurestores/delete",
+            ],
+        ),
+    ),
+    "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815": (
+        "AzureML Compute Operator",
+        "Can access and perform CRUD operations on Machine Learning Services managed compute resources (including "
+        "Notebook VMs).",
+        _perm([f"{_ML_WS}/computes/*", f"{_ML_WS}/notebooks/vm/*"]),
+    ),
+    "1823dd4f-9b8c-4ab6-ab4e-7397a3684615": (
+        "AzureML Registry User",
+        "Can perform all actions on Machine Learning Services Registry assets as well as get Registry resources.",
+        _perm(
+            [
+                "Microsoft.MachineLearningServices/registries/read",
+                "Microsoft.MachineLearningServices/registries/assets/*",
             ]
         ),
     ),

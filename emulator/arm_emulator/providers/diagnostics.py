@@ -38,6 +38,20 @@ _STORAGE_SERVICE = {
     "logs": {"StorageRead": _ALL, "StorageWrite": _AUDIT, "StorageDelete": _AUDIT},
     "metrics": ["Capacity", "Transaction"],
 }
+#: Machine Learning workspace logs (Learn "Supported logs for Microsoft.MachineLearningServices/workspaces"). The
+#: ``audit`` group holds the access and change events (their tables are in Log Analytics' Audit category); compute
+#: telemetry and run status are in ``allLogs`` only.
+_ML_WORKSPACE_AUDIT_LOGS = (
+    "ComputeInstanceEvent", "DataLabelChangeEvent", "DataLabelReadEvent", "DataSetChangeEvent", "DataSetReadEvent",
+    "DataStoreChangeEvent", "DataStoreReadEvent", "DeploymentEventACI", "DeploymentEventAKS", "DeploymentReadEvent",
+    "EnvironmentChangeEvent", "EnvironmentReadEvent", "InferencingOperationACI", "InferencingOperationAKS",
+    "ModelsActionEvent", "ModelsChangeEvent", "ModelsReadEvent", "PipelineChangeEvent", "PipelineReadEvent", "RunEvent",
+    "RunReadEvent",
+)  # fmt: skip
+_ML_WORKSPACE_OTHER_LOGS = (
+    "AmlComputeClusterEvent", "AmlComputeClusterNodeEvent", "AmlComputeCpuGpuUtilization", "AmlComputeJobEvent",
+    "AmlRunStatusChangedEvent",
+)  # fmt: skip
 _APP_INSIGHTS_LOGS = (
     "AppAvailabilityResults", "AppBrowserTimings", "AppEvents", "AppMetrics", "AppDependencies", "AppExceptions",
     "AppPageViews", "AppPerformanceCounters", "AppRequests", "AppSystemEvents", "AppTraces",
@@ -67,6 +81,18 @@ CATALOG = {
         "metrics": ["AllMetrics"],
     },
     "microsoft.network/virtualnetworks": {"logs": {"VMProtectionAlerts": _ALL}, "metrics": ["AllMetrics"]},
+    "microsoft.machinelearningservices/workspaces": {
+        "logs": {
+            name: _AUDIT if name in _ML_WORKSPACE_AUDIT_LOGS else _ALL
+            for name in sorted(_ML_WORKSPACE_AUDIT_LOGS + _ML_WORKSPACE_OTHER_LOGS)
+        },
+        "metrics": ["AllMetrics"],
+    },
+}
+#: Where a resource's ``kind`` changes what it offers: (lower-case type, lower-case kind) -> catalog. A hub workspace
+#: (the portal's "Azure AI") has metrics only.
+KIND_CATALOG = {
+    ("microsoft.machinelearningservices/workspaces", "hub"): {"logs": {}, "metrics": ["AllMetrics"]},
 }
 STORAGE_SERVICES = ("blobservices", "fileservices", "queueservices", "tableservices")
 DESTINATIONS = (
@@ -113,8 +139,13 @@ def _resource(ctx: Context) -> tuple[str, dict]:
     return record["id"], record
 
 
-def _catalog(uri: str) -> dict:
-    return CATALOG.get(_resource_type(uri), {"logs": {}, "metrics": []})
+def _catalog(ctx: Context, uri: str) -> dict:
+    rtype = _resource_type(uri)
+    record = ctx.store.get(uri)
+    kind = str((record or {}).get("body", {}).get("kind") or "").lower()
+    if (rtype, kind) in KIND_CATALOG:
+        return KIND_CATALOG[(rtype, kind)]
+    return CATALOG.get(rtype, {"logs": {}, "metrics": []})
 
 
 # categories -----------------------------------------------------------------------------------------------------------
@@ -132,7 +163,7 @@ def _category_body(uri: str, name: str, kind: str, groups: list | None) -> dict:
 
 
 def _categories(ctx: Context, uri: str) -> list:
-    catalog = _catalog(uri)
+    catalog = _catalog(ctx, uri)
     with_groups = (ctx.api_version or "") >= GROUPS_FROM
     out = [_category_body(uri, name, "Metrics", None) for name in catalog["metrics"]]
     out += [
@@ -196,7 +227,7 @@ def _check_destination(ctx: Context, props: dict) -> None:
 
 
 def _normalize_logs(ctx: Context, uri: str, logs: list) -> list:
-    catalog = _catalog(uri)["logs"]
+    catalog = _catalog(ctx, uri)["logs"]
     known = {name.lower(): name for name in catalog}
     groups = {group.lower(): group for names in catalog.values() for group in names}
     with_groups = (ctx.api_version or "") >= GROUPS_FROM
@@ -226,13 +257,18 @@ def _normalize_logs(ctx: Context, uri: str, logs: list) -> list:
     return out
 
 
-def _normalize_metrics(uri: str, metrics: list) -> list:
-    known = {name.lower(): name for name in _catalog(uri)["metrics"]}
+def _normalize_metrics(ctx: Context, uri: str, metrics: list) -> list:
+    known = {name.lower(): name for name in _catalog(ctx, uri)["metrics"]}
     out = []
     for entry in metrics:
         category = entry.get("category") or "AllMetrics"
         if category.lower() not in known:
-            raise ArmError(400, "BadRequest", f"Category '{category}' is not supported.")
+            supported = ", ".join(f"'{name}'" for name in known.values())
+            raise ArmError(
+                400,
+                "BadRequest",
+                f"Metric category '{category}' is not supported, supported categories are: {supported}.",
+            )
         out.append(
             {
                 "timeGrain": entry.get("timeGrain"),
@@ -264,7 +300,7 @@ def put_setting(ctx: Context) -> Response:
     props = body.get("properties") or {}
     _check_destination(ctx, props)
     logs = _normalize_logs(ctx, uri, props.get("logs") or [])
-    metrics = _normalize_metrics(uri, props.get("metrics") or [])
+    metrics = _normalize_metrics(ctx, uri, props.get("metrics") or [])
     settings = _settings(ctx, uri)
     existing = settings.get(name.lower())
     if existing is not None:

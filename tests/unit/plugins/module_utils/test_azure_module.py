@@ -1,4 +1,4 @@
-"""The module wrapper: auth options, clouds, credentials, clients and error translation, without a network."""
+"""The module wrapper: auth options, its cloud, credentials, clients and Azure errors as failures, without a network."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import json
 import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.mlops.azure.plugins.module_utils import _azure_module as am
+from ansible_collections.mlops.azure.plugins.module_utils import _cloud as cl
+from ansible_collections.mlops.azure.plugins.module_utils import _rest as rs
 from azure.core.exceptions import (
-    ClientAuthenticationError,
-    HttpResponseError,
     ResourceNotFoundError,
-    ServiceRequestError,
-    ServiceResponseError,
 )
+from azure_fakes import EMULATOR_METADATA, arm_error
 
 AUTH_ENV = (
     "AZURE_SUBSCRIPTION_ID",
@@ -37,24 +36,6 @@ def _clean_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     with _OPEN:
         yield
-
-
-class FakeResponse:
-    def __init__(self, status, body, headers=None):
-        self.status_code = status
-        self.reason = "Reason"
-        self.headers = headers or {}
-        self._body = body
-
-    def text(self, encoding=None):
-        return json.dumps(self._body) if not isinstance(self._body, str) else self._body
-
-
-def arm_error(cls, status, code, message, target=None, headers=None):
-    body = {"error": {"code": code, "message": message}}
-    if target:
-        body["error"]["target"] = target
-    return cls(response=FakeResponse(status, body, headers))
 
 
 def make_module(args=None, spec=None, check_mode=False):
@@ -96,7 +77,7 @@ def test_auth_options_read_their_environment_fallbacks(monkeypatch):
 def test_secret_is_no_log_and_cloud_defaults_to_public():
     assert am.AZURE_AUTH_ARGSPEC["secret"]["no_log"] is True
     module = make_module()
-    assert module.cloud is am.KNOWN_CLOUDS["azurecloud"]
+    assert module.cloud is cl.KNOWN_CLOUDS["azurecloud"]
     assert module.cloud.scope == "https://management.azure.com/.default"
 
 
@@ -107,72 +88,6 @@ def test_missing_subscription_fails_clearly(capsys):
 
 
 # --------------------------------------------------------------------------------------------- clouds
-
-EMULATOR_METADATA = {
-    "name": "ArmEmulator",
-    "resourceManager": "https://127.0.0.1:8443/",
-    "authentication": {
-        "loginEndpoint": "https://127.0.0.1:8443/login/",
-        "audiences": ["https://management.core.windows.net/", "https://127.0.0.1:8443/"],
-    },
-}
-
-
-def test_known_clouds_case_insensitive():
-    assert am.resolve_cloud("azurechinacloud").resource_manager == "https://management.chinacloudapi.cn"
-    assert am.resolve_cloud(None).name == "AzureCloud"
-    assert am.resolve_cloud("AzurePublicCloud").name == "AzureCloud"
-
-
-def test_cloud_url_is_discovered_through_metadata():
-    seen = []
-
-    def fetch(url):
-        seen.append(url)
-        return am.cloud_from_metadata(url, EMULATOR_METADATA)
-
-    cloud = am.resolve_cloud("https://127.0.0.1:8443", fetch=fetch)
-    assert seen == ["https://127.0.0.1:8443"]
-    assert cloud.custom
-    assert cloud.resource_manager == "https://127.0.0.1:8443"
-    assert cloud.authority == "https://127.0.0.1:8443/login"
-    assert cloud.scope == "https://127.0.0.1:8443/.default", "the audience naming the ARM endpoint wins"
-
-
-def test_metadata_list_form_picks_the_matching_cloud():
-    public = {
-        "name": "AzureCloud",
-        "resourceManager": "https://management.azure.com/",
-        "authentication": {
-            "loginEndpoint": "https://login.microsoftonline.com/",
-            "audiences": ["https://management.core.windows.net/", "https://management.azure.com/"],
-        },
-    }
-    cloud = am.cloud_from_metadata("https://127.0.0.1:8443", [public, EMULATOR_METADATA])
-    assert cloud.name == "ArmEmulator"
-    cloud = am.cloud_from_metadata("https://management.azure.com", [public])
-    assert cloud.scope == "https://management.azure.com/.default"
-
-
-@pytest.mark.parametrize(
-    "value, words",
-    [
-        ("http://127.0.0.1:8443", "https"),
-        ("AzureMars", "neither a known cloud"),
-    ],
-)
-def test_bad_cloud_values_are_refused(value, words):
-    with pytest.raises(am.CloudError) as caught:
-        am.resolve_cloud(value, fetch=lambda url: pytest.fail("must not fetch"))
-    assert words in str(caught.value)
-
-
-def test_metadata_without_https_login_is_refused():
-    document = dict(EMULATOR_METADATA, authentication={"loginEndpoint": "http://x/", "audiences": ["https://a/"]})
-    with pytest.raises(am.CloudError):
-        am.cloud_from_metadata("https://127.0.0.1:8443", document)
-    with pytest.raises(am.CloudError):
-        am.cloud_from_metadata("https://127.0.0.1:8443", {"name": "x"})
 
 
 def test_bad_cloud_fails_the_module(capsys):
@@ -185,7 +100,7 @@ def test_bad_cloud_fails_the_module(capsys):
 
 
 def _custom(module):
-    module._cloud = am.cloud_from_metadata("https://127.0.0.1:8443", EMULATOR_METADATA)
+    module._cloud = cl.cloud_from_metadata("https://127.0.0.1:8443", EMULATOR_METADATA)
     return module
 
 
@@ -262,7 +177,7 @@ def test_tenant_from_token_claims():
     module._credential = Credential()
     assert module.tenant_id == "tenant-from-token"
     assert make_module({"tenant": "explicit"}).tenant_id == "explicit"
-    assert am.decode_jwt_claims("not-a-jwt") == {}
+    assert rs.decode_jwt_claims("not-a-jwt") == {}
 
 
 # --------------------------------------------------------------------------------------------- clients
@@ -287,15 +202,11 @@ def test_client_gets_base_url_scope_and_is_reused():
 
 
 def test_missing_sdk_is_a_clear_failure(capsys):
-    missing = am.optional_import("azure.mgmt.does_not_exist", "Client", "azure-mgmt-does-not-exist")
-    assert isinstance(missing, am.MissingSDK) and not missing
+    missing = rs.optional_import("azure.mgmt.does_not_exist", "Client", "azure-mgmt-does-not-exist")
+    assert isinstance(missing, rs.MissingSDK) and not missing
     module = make_module({"subscription_id": "sub"})
     result = run_failing(capsys, lambda: module.client(missing))
     assert "azure-mgmt-does-not-exist" in result["msg"]
-
-
-def test_optional_import_of_an_installed_sdk():
-    assert am.optional_import("json", "dumps", "json") is json.dumps
 
 
 # --------------------------------------------------------------------------------------------- errors
@@ -324,33 +235,6 @@ def test_arm_error_names_resource_code_and_next_step(capsys):
     assert "exception" not in result, "no traceback reaches the user"
 
 
-@pytest.mark.parametrize(
-    "exc, words",
-    [
-        (arm_error(HttpResponseError, 409, "VaultAlreadyExists", "The vault name 'x' is already in use."), "global"),
-        (arm_error(HttpResponseError, 403, "AuthorizationFailed", "no"), "role"),
-        (arm_error(HttpResponseError, 429, "SubscriptionRequestsThrottled", "slow down"), "fewer forks"),
-        (arm_error(HttpResponseError, 503, "ServiceUnavailable", "busy"), "run again later"),
-        (arm_error(HttpResponseError, 400, "SomethingNew", "bad"), "documentation"),
-        (ServiceRequestError("Connection refused"), "REQUESTS_CA_BUNDLE"),
-        (ClientAuthenticationError("AADSTS7000215: Invalid client secret provided."), "client_id, secret"),
-    ],
-)
-def test_hints(exc, words):
-    details = am.describe_azure_error(exc)
-    message = am.format_azure_failure("update", "thing 't'", details)
-    assert message.startswith("Could not update thing 't'")
-    assert words in message
-    assert "What to do:" in message
-
-
-def test_non_json_error_body():
-    exc = HttpResponseError(response=FakeResponse(502, "<html>Bad Gateway</html>"))
-    details = am.describe_azure_error(exc)
-    assert details["status"] == 502 and details["code"] is None
-    assert "run again later" in am.format_azure_failure("read", "x", details)
-
-
 def test_other_exceptions_are_not_swallowed():
     module = make_module()
     with pytest.raises(KeyError), module.azure_errors("read", "x"):
@@ -373,86 +257,9 @@ def test_read_returns_none_on_404_and_warns_for_a_missing_group():
     assert module.read("vault", lambda: {"id": "x"}) == {"id": "x"}
 
 
-def test_rest_dict_of_sdk_models():
-    from azure.mgmt.keyvault import models
-
-    vault = models.Vault(
-        {"id": "/x", "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}}, "location": "l"}
-    )
-    assert am.rest_dict(vault) == {
-        "id": "/x",
-        "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}},
-        "location": "l",
-    }
-    assert am.rest_dict(None) is None
-
-
-def test_parse_resource_id():
-    parsed = am.parse_resource_id("/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv1")
-    assert parsed == {"subscription_id": "S", "resource_group": "RG", "name": "kv1"}
-    assert am.parse_resource_id(None) == {}
-
-
 def test_string_tags():
     assert am.string_tags({"a": 1, "b": None, "c": True}) == {"a": "1", "b": "", "c": "True"}
     assert am.string_tags(None) is None
-
-
-# --------------------------------------------------------------------------------------------- long-running operations
-
-
-def _poll_failure(cause_name, status, body):
-    cause = type(cause_name, (Exception,), {})("Operation failed or canceled")
-    try:
-        try:
-            raise cause
-        except Exception as inner:
-            raise HttpResponseError(response=FakeResponse(status, body), error=inner) from inner
-    except HttpResponseError as exc:
-        return exc
-
-
-def test_failed_provisioning_state_names_the_state_and_says_no_details():
-    exc = _poll_failure("OperationFailed", 200, {"name": "kv1", "properties": {"provisioningState": "Failed"}})
-    state, details = am.operation_outcome(exc)
-    assert state == "Failed"
-    message = am.format_operation_failure("create", "key vault 'kv1'", state, details)
-    assert message.startswith("key vault 'kv1' ended in provisioning state Failed: Azure gave no error details")
-    assert "invalid status" not in message and "Run again" in message
-
-
-def test_failed_operation_status_carries_the_arm_error():
-    body = {"status": "Canceled", "error": {"code": "OperationCanceled", "message": "It was canceled."}}
-    state, details = am.operation_outcome(_poll_failure("OperationFailed", 200, body))
-    assert state == "Canceled" and details["code"] == "OperationCanceled"
-    message = am.format_operation_failure("update", "registry 'cr1'", state, details)
-    assert message.startswith(
-        "registry 'cr1' ended in provisioning state Canceled: OperationCanceled: It was canceled."
-    )
-
-
-def test_failed_location_poll_is_an_operation_failure():
-    body = {"error": {"code": "InjectedFailure", "message": "Broken."}}
-    state, details = am.operation_outcome(_poll_failure("BadStatus", 409, body))
-    assert (state, details["code"], details["message"]) == ("Failed", "InjectedFailure", "Broken.")
-
-
-def test_other_errors_are_not_operation_failures():
-    assert am.operation_outcome(arm_error(HttpResponseError, 404, "ResourceNotFound", "gone")) is None
-    assert am.operation_outcome(_poll_failure("BadStatus", 500, "<html>oops</html>")) is None
-
-
-def test_broken_connection_to_the_token_endpoint_is_a_network_problem():
-    try:
-        try:
-            raise ServiceResponseError("Connection aborted.")
-        except ServiceResponseError as inner:
-            raise ClientAuthenticationError("Authentication failed: ('Connection aborted.')") from inner
-    except ClientAuthenticationError as exc:
-        details = am.describe_azure_error(exc)
-    message = am.format_azure_failure("get a token for", "the identity", details)
-    assert "network problem, not a credential one" in message
-    assert "check client_id" not in message.lower()
 
 
 class _Poller:
@@ -487,5 +294,3 @@ def test_a_resource_or_nothing_returned_as_the_result_is_a_success():
     account = models.StorageAccount({"id": "/x", "name": "st1", "properties": {"provisioningState": "Succeeded"}})
     assert module.wait("create", "storage account 'st1'", lambda: _Poller(account)) is account
     assert module.wait("delete", "registry 'cr1'", lambda: _Poller(None)) is None
-    assert am.result_outcome({"status": "Succeeded"}) is None
-    assert am.result_outcome({"status": "Canceled"})[1]["message"] == "Azure gave no error details for the operation"

@@ -59,23 +59,29 @@ def test_malformed_ip_rules_refused_for_both_services(value):
         assert v.ip_rule_errors(value, service), (service, value)
 
 
-@pytest.mark.parametrize(
-    "value", ["203.0.113.7", "203.0.113.0/24", "0.0.0.0/0", "10.1.2.3", "10.0.0.0/8", "1.2.3.4/32"]
-)
-def test_key_vault_takes_any_ipv4(value):
+@pytest.mark.parametrize("value", ["203.0.113.7", "203.0.113.0/24", "0.0.0.0/0", "1.2.3.4/32", "100.64.1.1"])
+def test_key_vault_takes_public_ipv4(value):
     assert v.ip_rule_errors(value, "key_vault") == []
+
+
+@pytest.mark.parametrize("value", ["10.1.2.3", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.1"])
+def test_key_vault_refuses_private_ranges_and_the_registry_does_not(value):
+    (problem,) = v.ip_rule_errors(value, "key_vault")
+    assert "private range" in problem
+    assert v.ip_rule_errors(value, "container_registry") == []
 
 
 def test_storage_refuses_small_ranges_and_private_ranges():
     assert v.ip_rule_errors("203.0.113.7", "storage_account") == []
     assert v.ip_rule_errors("203.0.113.0/30", "storage_account") == []
-    for small in ("203.0.113.6/31", "203.0.113.7/32"):
-        (problem,) = v.ip_rule_errors(small, "storage_account")
-        assert "/31 or /32" in problem
-    for private in ("10.1.2.3", "172.20.0.0/16", "192.168.1.0/24", "100.64.1.1"):
+    (problem,) = v.ip_rule_errors("203.0.113.6/31", "storage_account")
+    assert "/31 ranges" in problem and "203.0.113.6 and 203.0.113.7" in problem
+    assert v.ip_rule_errors("203.0.113.7/32", "storage_account") == [], "sent as the address alone"
+    for private in ("10.1.2.3", "172.20.0.0/16", "192.168.1.0/24"):
         (problem,) = v.ip_rule_errors(private, "storage_account")
         assert "private range" in problem
     assert v.ip_rule_errors("172.32.0.1", "storage_account") == []
+    assert v.ip_rule_errors("100.64.1.1", "storage_account") == [], "no source says Azure refuses 100.64.0.0/10"
 
 
 def test_ip_rules_lists_every_problem():
@@ -96,3 +102,32 @@ def test_location():
     assert v.location_errors(None, locations) == []
     (problem,) = v.location_errors("westeuropa", locations)
     assert problem == "location 'westeuropa' is not a location of this subscription; use one of: eastus, westeurope"
+
+
+def test_range():
+    low, high = v.KEY_VAULT_RETENTION_DAYS
+    assert v.range_errors(low, v.KEY_VAULT_RETENTION_DAYS, "retention") == []
+    assert v.range_errors(high, v.KEY_VAULT_RETENTION_DAYS, "retention") == []
+    assert v.range_errors(low - 1, v.KEY_VAULT_RETENTION_DAYS, "retention") == ["retention is 6; Azure accepts 7 to 90"]
+    assert v.range_errors(high + 1, v.KEY_VAULT_RETENTION_DAYS, "retention") == [
+        "retention is 91; Azure accepts 7 to 90"
+    ]
+    for bad in ("30", 30.0, True, None):
+        (problem,) = v.range_errors(bad, v.STORAGE_SOFT_DELETE_DAYS, "days")
+        assert problem.startswith("days must be a whole number from 1 to 365, got ")
+
+
+def test_length():
+    bounds = v.ACTION_GROUP_SHORT_NAME_LENGTH
+    assert v.length_errors("a", bounds, "short name") == []
+    assert v.length_errors("a" * 12, bounds, "short name") == []
+    assert v.length_errors("a" * 13, bounds, "short name") == [
+        "short name 'aaaaaaaaaaaaa' has 13 characters; Azure accepts 1 to 12"
+    ]
+    assert v.length_errors("", bounds, "short name") == ["short name '' has 0 characters; Azure accepts 1 to 12"]
+    assert v.length_errors(12, bounds, "short name") == ["short name must be a string of 1 to 12 characters, got 12"]
+
+
+def test_location_key():
+    assert v.location_key("West Europe") == v.location_key("westeurope") == v.location_key("WestEurope")
+    assert v.location_key("westus") != v.location_key("westus2")

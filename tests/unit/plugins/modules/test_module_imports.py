@@ -28,6 +28,7 @@ print(json.dumps({{"mgmt": loaded, "identity": "azure.identity" in sys.modules}}
         ("resource_group_info", ["resource"]),
         ("key_vault", ["keyvault"]),
         ("key_vault_info", ["keyvault"]),
+        ("location_info", ["resource"]),
         ("storage_account", ["storage"]),
         ("storage_account_info", ["storage"]),
     ],

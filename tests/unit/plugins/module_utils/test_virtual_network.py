@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _virtual_network as vn
 from ansible_collections.mlops.azure.plugins.module_utils._naming import name_errors
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, reconcile
+from azure_fakes import FakeModule
 
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/vnet1"
 NSG = {"id": "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/nsg1"}
@@ -50,30 +51,11 @@ def body(subnets=None, prefixes=("10.0.0.0/16",), tags=None):
     }
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = "s1"
-
-    def client(self, _cls):
-        return self._client
-
-    def read(self, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def call(self, _action, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def wait(self, action, label, begin, *args, **kwargs):
-        return self.call(action, label, begin, *args, **kwargs).result()
-
-
 def network(current, check_mode=False, purge=False):
     client = mock.MagicMock()
     client.virtual_networks.get.return_value = current
     resource = vn.VirtualNetwork(
-        FakeModule(client, check_mode), "vnet1", "rg1", location="westeurope", purge_subnets=purge
+        FakeModule(client, check_mode, subscription_id="s1"), "vnet1", "rg1", location="westeurope", purge_subnets=purge
     )
     return resource, client
 

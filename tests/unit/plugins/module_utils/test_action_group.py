@@ -9,6 +9,7 @@ import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _action_group as ag
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, prune, reconcile
 from azure.core.exceptions import ResourceNotFoundError
+from azure_fakes import FakeModule
 
 SUB = "00000000-0000-0000-0000-000000000001"
 HOOK = "https://prod-12.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=s3cr3tT0ken"
@@ -135,25 +136,6 @@ def test_redact_shape_copies():
 # ---------------------------------------------------------------------------------------------
 # The resource, with a fake client
 # ---------------------------------------------------------------------------------------------
-
-
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = SUB
-
-    def client(self, client_class, subscription_id=None):
-        return self._client
-
-    def read(self, label, func, *args):
-        try:
-            return copy.deepcopy(func(*args))
-        except ResourceNotFoundError:
-            return None
-
-    def call(self, action, label, func, *args):
-        return func(*args)
 
 
 class FakeActionGroups:

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _name_availability as na
 from azure.core.exceptions import ResourceNotFoundError
+from azure_fakes import FakeModule
 
 KEYS = {
     "name",
@@ -73,34 +72,6 @@ def test_soft_deleted_answer():
     assert answer["location"] == "westeurope" and answer["scheduled_purge_date"] == "2024-05-08T00:00:00Z"
     assert answer["purge_protection_enabled"] and "cannot be purged" in answer["message"]
     assert "recover: true" in answer["message"]
-
-
-class FakeModule:
-    def __init__(self, client):
-        self._client = client
-        self.calls = []
-
-    def client(self, client_class, subscription_id=None):
-        self.client_class = client_class
-        return self._client
-
-    def read(self, label, func, *args):
-        self.calls.append(func.__name__)
-        try:
-            return func(*args)
-        except ResourceNotFoundError:
-            return None
-
-    def call(self, action, label, func, *args):
-        self.calls.append(func.__name__)
-        return func(*args)
-
-    @contextlib.contextmanager
-    def azure_errors(self, action, label):
-        yield
-
-    def fail_json(self, **kwargs):
-        raise AssertionError(kwargs)
 
 
 class FakeVaults:

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _diagnostic_setting as ds
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
+from azure_fakes import FakeModule
 
 VAULT = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1"
 WS = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/log1"
@@ -31,26 +32,10 @@ def body(**props):
     }
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = "s1"
-
-    def client(self, _cls):
-        return self._client
-
-    def read(self, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def call(self, _action, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-
 def setting(current, check_mode=False):
     client = mock.MagicMock()
     client.diagnostic_settings.get.return_value = current
-    return ds.DiagnosticSetting(FakeModule(client, check_mode), "audit", VAULT + "/"), client
+    return ds.DiagnosticSetting(FakeModule(client, check_mode, subscription_id="s1"), "audit", VAULT + "/"), client
 
 
 def test_shape_lists_only_enabled_entries():

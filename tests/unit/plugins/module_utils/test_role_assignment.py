@@ -4,13 +4,13 @@ and the RoleAssignmentExists handling, with fake clients (no network)."""
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _role_assignment as ra
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, reconcile
-from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
+from azure.core.exceptions import HttpResponseError
+from azure_fakes import Failed, FakeModule
 
 SUB = "00000000-0000-0000-0000-000000000001"
 RG_SCOPE = f"/subscriptions/{SUB}/resourceGroups/rg-mlops"
@@ -18,50 +18,6 @@ VAULT = f"{RG_SCOPE}/providers/Microsoft.KeyVault/vaults/kv-mlops"
 PRINCIPAL = "11111111-2222-3333-4444-555555555555"
 READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 READER_ID = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{READER}"
-
-
-class Failed(Exception):
-    def __init__(self, **kwargs):
-        super().__init__(kwargs.get("msg"))
-        self.result = kwargs
-
-
-class FakeModule:
-    """The parts of AzureModule the helpers use."""
-
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = SUB
-        self.params = {}
-        self.clients_for = []
-        self.warnings = []
-
-    def client(self, client_class, subscription_id=None):
-        self.clients_for.append(subscription_id)
-        return self._client
-
-    def read(self, label, func, *args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ResourceNotFoundError:
-            return None
-
-    def call(self, action, label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    @contextlib.contextmanager
-    def azure_errors(self, action, label):
-        yield
-
-    def fail_json(self, **kwargs):
-        raise Failed(**kwargs)
-
-    def fail_azure(self, exc, action, label, hint=None):
-        raise Failed(msg=f"Could not {action} {label}: {exc}", hint=hint)
-
-    def warn(self, text):
-        self.warnings.append(text)
 
 
 def definition(guid, name):

@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _log_analytics_workspace as law
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
+from azure_fakes import FakeModule
 
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/log-mlops"
 
@@ -25,33 +26,11 @@ def body(**props):
     return {"id": RID, "name": "log-mlops", "location": "westeurope", "tags": {}, "properties": base}
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = "s1"
-
-    def client(self, _cls):
-        return self._client
-
-    def read(self, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def call(self, _action, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def wait(self, action, label, begin, *args, **kwargs):
-        return self.call(action, label, begin, *args, **kwargs).result()
-
-    def check_location(self, location):
-        pass
-
-
 def workspace(current, check_mode=False, force=False):
     client = mock.MagicMock()
     client.workspaces.get.return_value = current
     resource = law.LogAnalyticsWorkspace(
-        FakeModule(client, check_mode), "log-mlops", "rg1", location="westeurope", force=force
+        FakeModule(client, check_mode, subscription_id="s1"), "log-mlops", "rg1", location="westeurope", force=force
     )
     return resource, client
 

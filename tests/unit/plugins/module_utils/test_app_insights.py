@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _app_insights as ai
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, reconcile
+from azure_fakes import FakeModule
 
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.Insights/components/appi-mlops"
 WS = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/log-mlops"
@@ -42,26 +43,12 @@ def body(tags=None, **props):
     }
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = "s1"
-
-    def client(self, _cls):
-        return self._client
-
-    def read(self, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def call(self, _action, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-
 def component(current, check_mode=False):
     client = mock.MagicMock()
     client.components.get.return_value = current
-    return ai.AppInsights(FakeModule(client, check_mode), "appi-mlops", "rg1", location="westeurope"), client
+    return ai.AppInsights(
+        FakeModule(client, check_mode, subscription_id="s1"), "appi-mlops", "rg1", location="westeurope"
+    ), client
 
 
 def test_shape_holds_no_secret():

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _management_lock as ml
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 from azure.core.exceptions import ResourceNotFoundError
+from azure_fakes import FakeModule
 
 SUB = "00000000-0000-0000-0000-000000000001"
 RG = f"/subscriptions/{SUB}/resourceGroups/rg-mlops"
@@ -82,26 +81,6 @@ def test_body_and_shape():
     assert ml.lock_body(dict(shape, notes="", owners=[])) == {"properties": {"level": "CanNotDelete"}}
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.built_for = None
-
-    def client(self, client_class, subscription_id=None):
-        self.built_for = subscription_id
-        return self._client
-
-    def read(self, label, func, *args):
-        try:
-            return copy.deepcopy(func(*args))
-        except ResourceNotFoundError:
-            return None
-
-    def call(self, action, label, func, *args):
-        return func(*args)
-
-
 class FakeLocks:
     """Records which level-specific operation is called; never the *_by_scope ones."""
 
@@ -157,7 +136,7 @@ def test_reconcile_uses_the_level_operation(scope, operation, args):
     lock = ml.ManagementLock(module, "keep", ml.parse_scope(scope))
     result = reconcile(lock, {"level": "CanNotDelete", "notes": "prod"})
     assert result["changed"] and result["resource"]["level"] == "CanNotDelete"
-    assert module.built_for == SUB
+    assert module.clients_for[-1] == SUB
     puts = [call for call in client.management_locks.calls if call[0].startswith("create")]
     assert puts == [(operation, args + ({"properties": {"level": "CanNotDelete", "notes": "prod"}},))]
 

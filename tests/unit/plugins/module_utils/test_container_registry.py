@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils import _container_registry as cr
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
+from azure_fakes import FakeModule
 
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.ContainerRegistry/registries/crmlops01"
 
@@ -23,30 +24,13 @@ def body(sku="Standard", **props):
     }
 
 
-class FakeModule:
-    def __init__(self, client, check_mode=False):
-        self._client = client
-        self.check_mode = check_mode
-        self.subscription_id = "s1"
-
-    def client(self, _cls):
-        return self._client
-
-    def read(self, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def call(self, _action, _label, func, *args, **kwargs):
-        return func(*args, **kwargs)
-
-    def wait(self, action, label, begin, *args, **kwargs):
-        return self.call(action, label, begin, *args, **kwargs).result()
-
-
 def registry(current, check_mode=False, available=True):
     client = mock.MagicMock()
     client.registries.get.return_value = current
     client.registries.check_name_availability.return_value = {"nameAvailable": available, "reason": "AlreadyExists"}
-    resource = cr.ContainerRegistry(FakeModule(client, check_mode), "crmlops01", "rg1", location="westeurope")
+    resource = cr.ContainerRegistry(
+        FakeModule(client, check_mode, subscription_id="s1"), "crmlops01", "rg1", location="westeurope"
+    )
     return resource, client
 
 

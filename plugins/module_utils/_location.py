@@ -1,0 +1,78 @@
+# Copyright: mlops.azure contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The locations of a subscription: ``GET /subscriptions/{id}/locations`` (Subscriptions_ListLocations).
+
+azure-mgmt-resource 26 has no operation for it (it moved to azure-mgmt-resource-subscriptions), so it goes through
+the resource management client's own pipeline (``send_request``): same credential, retries and error format, and no
+other dependency. The answer is one page (``value``; the REST specification declares no next link), which is
+followed anyway should a next link ever come.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mlops.azure.plugins.module_utils._validate import location_key
+
+LOCATIONS_PATH = "/subscriptions/{subscription_id}/locations"
+LOCATIONS_API_VERSION = "2022-12-01"
+
+
+def location_shape(body):
+    """One location's REST JSON as the module returns it."""
+    metadata = body.get("metadata") or {}
+    return {
+        "id": body.get("id"),
+        "name": body.get("name"),
+        "display_name": body.get("displayName"),
+        "regional_display_name": body.get("regionalDisplayName"),
+        "type": body.get("type"),
+        "region_type": metadata.get("regionType"),
+        "region_category": metadata.get("regionCategory"),
+        "geography": metadata.get("geography"),
+        "geography_group": metadata.get("geographyGroup"),
+        "physical_location": metadata.get("physicalLocation"),
+        "paired_regions": [pair.get("name") for pair in metadata.get("pairedRegion") or [] if pair.get("name")],
+    }
+
+
+def matches(body, wanted):
+    """Whether location ``body`` (REST JSON) is ``wanted``, by name or display name, as Azure compares them."""
+    key = location_key(wanted)
+    return any(location_key(body.get(field) or "") == key for field in ("name", "displayName"))
+
+
+def list_locations(module, client):
+    """Every location of the module's subscription, as REST JSON, through ``client``'s pipeline."""
+    from azure.core.exceptions import HttpResponseError
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core.exceptions import ARMErrorFormat
+
+    label = f"the locations of subscription {module.subscription_id}"
+    url = LOCATIONS_PATH.format(subscription_id=module.subscription_id)
+    params = {"api-version": LOCATIONS_API_VERSION}
+    locations = []
+    while url:
+        request = HttpRequest("GET", url, params=params, headers={"Accept": "application/json"})
+        with module.azure_errors("list", label):
+            response = client.send_request(request)
+            if response.status_code != 200:
+                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        try:
+            page = response.json()
+        except ValueError:
+            module.fail_json(msg=f"Could not list {label}: Azure answered with a body that is not JSON.")
+        locations.extend(page.get("value") or [])
+        # A next link is absolute and carries its own query string.
+        url, params = page.get("nextLink"), None
+    return locations
+
+
+def subscription_locations(module):
+    """The module's subscription's locations (REST JSON), read once per module run and kept on the module."""
+    cached = getattr(module, "_subscription_locations", None)
+    if cached is None:
+        # Imported here: only a module that checks a location loads the resource SDK for it.
+        from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+
+        cached = list_locations(module, module.client(ResourceManagementClient))
+        module._subscription_locations = cached
+    return cached

@@ -1,0 +1,90 @@
+# Copyright: mlops.azure contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SDK imports and REST helpers shared by the resource files: a management client class imported only when
+installed (``optional_import``), SDK models as ARM's REST JSON, ARM ids, and the claims of an access token."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import traceback
+
+
+class MissingSDK:
+    """Stands for a management client class whose package is not installed."""
+
+    def __init__(self, package, error):
+        self.package = package
+        self.error = error
+        self.__name__ = f"MissingSDK({package})"
+
+    def __bool__(self):
+        return False
+
+    __nonzero__ = __bool__
+
+
+def optional_import(module_name, attribute, package):
+    """Import ``module_name.attribute`` or return a ``MissingSDK`` that ``AzureModule.client`` reports."""
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except ImportError:
+        return MissingSDK(package, traceback.format_exc())
+
+
+def rest_dict(obj):
+    """An SDK model (or dict) as its REST JSON: camelCase keys, as ARM sends them."""
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return _jsonable(obj)
+    as_dict = getattr(obj, "as_dict", None)
+    serialize = getattr(obj, "serialize", None)
+    if callable(serialize) and not hasattr(obj, "keys"):
+        # msrest (older autorest) models: serialize() gives REST keys.
+        return _jsonable(serialize(keep_readonly=True))
+    if callable(as_dict):
+        # TypeSpec models keep the REST JSON.
+        return _jsonable(as_dict())
+    if hasattr(obj, "keys"):
+        return _jsonable(dict(obj))
+    return obj
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return dict((str(k), _jsonable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "keys"):
+        return _jsonable(dict(value))
+    return str(value)
+
+
+def parse_resource_id(resource_id):
+    """``{'subscription_id', 'resource_group', 'name', ...}`` from an ARM id."""
+    result = {}
+    if not resource_id:
+        return result
+    parts = [p for p in resource_id.split("/") if p]
+    pairs = dict((parts[i].lower(), parts[i + 1]) for i in range(0, len(parts) - 1, 2))
+    result["subscription_id"] = pairs.get("subscriptions")
+    result["resource_group"] = pairs.get("resourcegroups")
+    if parts:
+        result["name"] = parts[-1]
+    return result
+
+
+def decode_jwt_claims(token):
+    """The claims of a JWT access token (no signature check: used only to learn our own tenant)."""
+    try:
+        payload = token.split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        return json.loads(base64.urlsafe_b64decode(payload.encode("ascii")).decode("utf-8"))
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return {}

@@ -1,0 +1,31 @@
+"""Optional SDK imports, SDK models as REST JSON, and ARM ids."""
+
+from __future__ import annotations
+
+import json
+
+from ansible_collections.mlops.azure.plugins.module_utils import _rest as rs
+
+
+def test_optional_import_of_an_installed_sdk():
+    assert rs.optional_import("json", "dumps", "json") is json.dumps
+
+
+def test_rest_dict_of_sdk_models():
+    from azure.mgmt.keyvault import models
+
+    vault = models.Vault(
+        {"id": "/x", "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}}, "location": "l"}
+    )
+    assert rs.rest_dict(vault) == {
+        "id": "/x",
+        "properties": {"tenantId": "t", "sku": {"family": "A", "name": "standard"}},
+        "location": "l",
+    }
+    assert rs.rest_dict(None) is None
+
+
+def test_parse_resource_id():
+    parsed = rs.parse_resource_id("/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv1")
+    assert parsed == {"subscription_id": "S", "resource_group": "RG", "name": "kv1"}
+    assert rs.parse_resource_id(None) == {}
