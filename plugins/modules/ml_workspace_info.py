@@ -45,7 +45,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 ml_workspaces:
-  description: The workspaces found, in the shape M(mlops.azure.ml_workspace) returns (see its RV(mlops.azure.ml_workspace#module:ml_workspace)).
+  description:
+    - The workspaces found, in the shape M(mlops.azure.ml_workspace) returns
+      (see its RV(mlops.azure.ml_workspace#module:ml_workspace)).
   returned: always
   type: list
   elements: dict
