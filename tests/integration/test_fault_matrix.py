@@ -6,8 +6,9 @@ per scenario, so the scenarios share three ``ansible-playbook`` rounds instead o
 * ``ref``: no fault. Its state after the first round is the reference every other stack is compared with.
 * ``rtr``: the create of every resource type first has its connection dropped, then answers 503, then 429 with
   ``Retry-After``: the SDK retries through all three.
-* ``kvf``, ``stf``, ``crf``, ``lgf``, ``vnf``: a ``fail_operation`` fault on the create of one long-running type
-  each (Key Vault, storage account, container registry, Log Analytics workspace, virtual network).
+* ``vnf``, ``lgf``, ``kvf``, ``stf``, ``crf``, ``mwf``: a ``fail_operation`` fault on the create of one
+  long-running type each (virtual network, Log Analytics workspace, Key Vault, storage account, container registry,
+  Machine Learning workspace).
 * ``kil``: a run of its own, killed (SIGKILL) once the Key Vault PUT is in the request log.
 * ``cnc``: two runs of its own at the same time.
 
@@ -57,6 +58,7 @@ FAILED_OPERATION = {
     "kvf": ("Key Vault", "mlops.azure.key_vault"),
     "stf": ("storage account", "mlops.azure.storage_account"),
     "crf": ("container registry", "mlops.azure.container_registry"),
+    "mwf": ("Machine Learning workspace", "mlops.azure.ml_workspace"),
 }
 STACKS = (REFERENCE, RETRIED, *FAILED_OPERATION, KILLED, CONCURRENT)
 
@@ -93,6 +95,11 @@ TYPES = (
         r"/providers/Microsoft\.ContainerRegistry/registries/[^/]+$",
         "mlops.azure.container_registry",
     ),
+    (
+        "Machine Learning workspace",
+        r"/providers/Microsoft\.MachineLearningServices/workspaces/[^/]+$",
+        "mlops.azure.ml_workspace",
+    ),
 )
 FAILED_OPERATION_PATHS = {label: path for label, path, _module in TYPES}
 # The retried stack's faults, in the order each create meets them. A dropped connection first (azure-core retries at
@@ -105,6 +112,16 @@ RETRYABLE = (
 
 # Values the emulator generates for each resource: the same stack converged twice differs only in these.
 GENERATED = {"etag", "AppId", "InstrumentationKey", "ConnectionString", "customerId", "resourceGuid"}
+# Identifiers generated for a resource that other values repeat (the workspace identity's principal id is the
+# principal of role assignments, its workspace id is part of its notebook host name): replaced wherever they occur.
+GENERATED_IDS = {
+    "Microsoft.MachineLearningServices/workspaces": {
+        "identity.principalId": "<ml_workspace identity>",
+        "properties.workspaceId": "<ml_workspace id>",
+        "properties.managedNetwork.networkId": "<ml_workspace network id>",
+        "properties.notebookInfo.resourceId": "<ml_workspace notebook>",
+    },
+}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 FAILED_STATES = {"failed", "canceled"}
 # What one stack of the inventory is, in the emulator's state (diagnostic settings: one entry per resource).
@@ -121,9 +138,10 @@ STACK_CONTENTS = {
     "Microsoft.Storage/storageAccounts/blobServices": 1,
     "Microsoft.Storage/storageAccounts/blobServices/containers": 3,
     "Microsoft.ContainerRegistry/registries": 1,
+    "Microsoft.MachineLearningServices/workspaces": 1,
     "authorization.locks": 2,
-    "authorization.roleAssignments": 7,
-    "insights.diagnosticSettings": 3,
+    "authorization.roleAssignments": 15,
+    "insights.diagnosticSettings": 4,
 }
 
 
@@ -139,6 +157,7 @@ def names(token):
         "key_vault": f"kv-fm-{token}",
         "storage_account": f"stfm{token}",
         "container_registry": f"crfm{token}",
+        "ml_workspace": f"mlw-fm-{token}",
     }
 
 
@@ -219,16 +238,23 @@ def stack_state(snapshot, token):
     belongs = re.compile(groups_pattern(token) + r'(/|"|$)', re.IGNORECASE)
     mine = [(where, key, value) for where, key, value in records(snapshot) if belongs.search(key + json.dumps(value))]
     placeholders = {name.lower(): f"<{kind}>" for kind, name in names(token).items()}
+    for where, _key, value in mine:
+        if where == "resources":
+            for path, label in GENERATED_IDS.get(value["type"], {}).items():
+                generated = _at(value["body"], path)
+                if generated:
+                    placeholders[generated.lower()] = label
+
+    def rename(text):
+        pattern = "|".join(re.escape(n) for n in sorted(placeholders, key=len, reverse=True))
+        return re.sub(pattern, lambda m: placeholders[m.group(0).lower()], text, flags=re.IGNORECASE)
+
+    # Role assignments are named after their scope, principal and role (uuid5): name them by the last two.
     for where, key, value in mine:
         if where == "authorization.roleAssignments":
             props = value["body"]["properties"]
             role = props["roleDefinitionId"].rsplit("/", 1)[-1]
-            placeholders[key.rsplit("/", 1)[-1].lower()] = f"<assignment of {role} to {props['principalId']}>"
-    pattern = re.compile("|".join(re.escape(n) for n in sorted(placeholders, key=len, reverse=True)), re.IGNORECASE)
-
-    def rename(text):
-        return pattern.sub(lambda m: placeholders[m.group(0).lower()], text)
-
+            placeholders[key.rsplit("/", 1)[-1].lower()] = f"<assignment of {role} to {rename(props['principalId'])}>"
     return {(where, rename(key)): _normalised(value, rename) for where, key, value in mine}
 
 
@@ -239,6 +265,12 @@ def stack_contents(stack):
         kind = stack[(where, _key)]["type"] if where == "resources" else where
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def _at(value, path):
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def failed_resources(snapshot):
