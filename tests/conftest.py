@@ -199,3 +199,13 @@ def arm_emulator_factory(tmp_path):
     yield start
     for instance in started:
         instance.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the tables tests record as the ``fault_matrix`` user property (also from xdist workers)."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name == "fault_matrix":
+                    terminalreporter.write_sep("=", f"fault matrix ({report.nodeid}, {outcome})")
+                    terminalreporter.write_line(value)

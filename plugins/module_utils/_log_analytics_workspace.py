@@ -198,6 +198,16 @@ class LogAnalyticsWorkspace(GroupedResource):
             "create", self.label, self.client.workspaces.begin_create_or_update, self.resource_group, self.name, body
         )
 
+    def repair(self, desired, current, differences):
+        """The same PUT again, with the user's settings on top of the workspace's. ``features.disableLocalAuth`` goes
+        only when the user set it or the workspace holds it: the service answers it only when it was set, so the
+        shape's default (false) sent back would leave the repaired workspace unlike a freshly created one."""
+        repaired = self.predict_update(desired, current)
+        features = ((self.raw or {}).get("properties") or {}).get("features") or {}
+        if desired.get("disable_local_auth") is None and features.get("disableLocalAuth") is None:
+            repaired["disable_local_auth"] = None
+        self.create(repaired)
+
     def update(self, desired, current, differences):
         after = self.predict_update(desired, current)
         body = update_body(after, differences, self.raw)

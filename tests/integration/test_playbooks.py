@@ -16,20 +16,14 @@ from azure.mgmt.keyvault import KeyVaultManagementClient
 from azure.mgmt.network import NetworkManagementClient
 from azure.mgmt.resource.resources import ResourceManagementClient
 from azure.mgmt.storage import StorageManagementClient
-from playbook_helpers import REPO
+from playbook_helpers import REPO, stack_writes
 from playbook_helpers import run_playbook as run
 
 STACK_GROUP = "rg-mlops-local-weu"
-# Only the name checks (POST .../checkNameAvailability and checkResourceName) are reads sent as POST.
-NAME_CHECK = re.compile(r"/(checkNameAvailability|checkResourceName)$", re.IGNORECASE)
 
 
 def writes(emulator):
-    return [
-        f"{r['method']} {r['path']}"
-        for r in emulator.requests()
-        if r["method"] not in ("GET", "HEAD") and not NAME_CHECK.search(r["path"])
-    ]
+    return stack_writes(emulator.requests())
 
 
 def group_names(emulator):

@@ -275,3 +275,37 @@ def test_a_grouped_resource_takes_its_label_and_id_from_its_kind_and_arm_type():
     vault.resource_group = "rg1"
     assert vault.label == "key vault 'kv1' in resource group 'rg1'"
     assert vault.resource_id == "/subscriptions/sub-1/resourceGroups/rg1/providers/Microsoft.KeyVault/vaults/kv1"
+
+
+class _Poller:
+    def __init__(self, result):
+        self._result = result
+
+    def result(self):
+        return self._result
+
+
+def test_a_failed_operation_status_returned_as_the_result_fails_the_module(capsys):
+    from azure.mgmt.storage import models
+
+    # What azure-core hands back for the storage resource provider's 200 answer to the poll of a failed create.
+    body = {"status": "Failed", "error": {"code": "NetworkAclsValidationFailure", "message": "Validation failed."}}
+    module = make_module()
+    result = run_failing(
+        capsys, lambda: module.wait("create", "storage account 'st1'", lambda: _Poller(models.StorageAccount(body)))
+    )
+    assert result["msg"].startswith(
+        "storage account 'st1' ended in provisioning state Failed: NetworkAclsValidationFailure: Validation failed."
+    )
+    assert "What to do" in result["msg"] and "was created" not in result["msg"]
+    assert result["provisioning_state"] == "Failed"
+    assert result["azure_error"]["code"] == "NetworkAclsValidationFailure"
+
+
+def test_a_resource_or_nothing_returned_as_the_result_is_a_success():
+    from azure.mgmt.storage import models
+
+    module = make_module()
+    account = models.StorageAccount({"id": "/x", "name": "st1", "properties": {"provisioningState": "Succeeded"}})
+    assert module.wait("create", "storage account 'st1'", lambda: _Poller(account)) is account
+    assert module.wait("delete", "registry 'cr1'", lambda: _Poller(None)) is None

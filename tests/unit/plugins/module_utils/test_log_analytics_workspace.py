@@ -118,3 +118,25 @@ def test_location_is_immutable_and_delete_passes_force():
     result = reconcile(resource, {}, state="absent")
     assert result["changed"]
     client.workspaces.begin_delete.assert_called_once_with("rg1", "log-mlops", force=True)
+
+
+@pytest.mark.parametrize(
+    "held, wanted, sent_features",
+    [
+        (None, None, None),
+        ({"disableLocalAuth": True}, None, {"disableLocalAuth": True}),
+        (None, False, {"disableLocalAuth": False}),
+    ],
+)
+def test_repair_of_a_failed_workspace_sends_disable_local_auth_only_when_set(held, wanted, sent_features):
+    features = {"enableLogAccessUsingOnlyResourcePermissions": True, **(held or {})}
+    failed = body(provisioningState="Failed", features=features)
+    resource, client = workspace(failed)
+    client.workspaces.get.side_effect = [failed, body(features=features)]
+    desired = {"retention_in_days": 30, "tags": {"a": "1"}}
+    if wanted is not None:
+        desired["disable_local_auth"] = wanted
+    assert reconcile(resource, desired)["changed"]
+    (_rg, _name, sent), _kwargs = client.workspaces.begin_create_or_update.call_args
+    assert sent["properties"].get("features") == sent_features
+    assert sent["properties"]["retentionInDays"] == 30 and sent["tags"] == {"a": "1"}
