@@ -8,11 +8,12 @@ SANITY_ROOT := build/sanity/ansible_collections/mlops/azure
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv demo test lint ruff ansible-lint docs-lint unit sanity build clean
+.PHONY: help venv demo test lint ruff ansible-lint docs-lint unit sanity build clean bench
 
 help:
 	@echo "make demo   set up, start the local ARM emulator, run playbooks/mlops.yml twice against it"
 	@echo "make test   set up and run every check: ruff, ansible-lint, antsibull-docs, pytest, ansible-test sanity"
+	@echo "make bench  benchmarks against the emulator (minutes; not part of make test): see docs/performance.md"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,10 @@ sanity: $(STAMP)
 	  | xargs -0 tar -cf - | tar -xf - -C $(SANITY_ROOT)
 	cd $(SANITY_ROOT) && git init --quiet && git add --all && PATH="$(CURDIR)/$(BIN):$$PATH" ansible-test sanity --color no \
 	  --python $$($(CURDIR)/$(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])') --requirements
+
+# Not part of test: figures (medians, ratios measured in the same run), no assertions. BENCH_ARGS: e.g. --rounds 5.
+bench: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/benchmarks/bench_stack.py $(BENCH_ARGS)
 
 build: $(STAMP)
 	mkdir -p dist && $(BIN)/ansible-galaxy collection build --force --output-path dist

@@ -3,11 +3,28 @@
 """Which Azure cloud a module talks to: the known clouds, and a custom one described by its ARM endpoint's
 ``/metadata/endpoints`` (Azure Stack Hub, or the emulator).
 
-Pure Python: ``requests`` is imported only to fetch the metadata of a custom cloud."""
+Pure Python: ``requests`` is imported only to fetch the metadata of a custom cloud.
+
+The metadata of a custom cloud is public (no secret, no token): a module keeps what it learned in a small file
+under the user's cache directory for ``CACHE_TTL_SECONDS``, so the tasks of one run fetch it once per URL and not
+once per module call. The file is written atomically with mode 0600 in a 0700 directory; one that cannot be read,
+does not parse, is too old, or is not the user's own is ignored and the metadata fetched again."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+
 METADATA_API_VERSION = "2022-09-01"
+
+# How long a fetched /metadata/endpoints answer is reused; MLOPS_AZURE_CLOUD_CACHE_TTL overrides it (0: off).
+CACHE_TTL_SECONDS = 900
+CACHE_TTL_VARIABLE = "MLOPS_AZURE_CLOUD_CACHE_TTL"
+CACHE_FORMAT = 1
 
 
 def _first_line(exc):
@@ -129,8 +146,102 @@ def fetch_cloud_metadata(url, timeout=30):
     return cloud_from_metadata(url, document)
 
 
-def resolve_cloud(value, fetch=fetch_cloud_metadata):
-    """``AzureCloud`` / ``AzureUSGovernment`` / ``AzureChinaCloud``, or an https ARM URL described by metadata."""
+def cache_ttl():
+    """Seconds a cached metadata answer is reused (``MLOPS_AZURE_CLOUD_CACHE_TTL``, else the default)."""
+    value = os.environ.get(CACHE_TTL_VARIABLE)
+    if value is None or not value.strip():
+        return CACHE_TTL_SECONDS
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return CACHE_TTL_SECONDS
+
+
+def cache_dir():
+    """``$XDG_CACHE_HOME/mlops.azure``, else ``~/.cache/mlops.azure``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "mlops.azure")
+
+
+def cache_path(url):
+    """The cache file of the cloud whose ARM endpoint is ``url`` (one file per URL)."""
+    digest = hashlib.sha256(url.rstrip("/").lower().encode("utf-8")).hexdigest()[:32]
+    return os.path.join(cache_dir(), f"cloud-{digest}.json")
+
+
+def _as_document(cloud):
+    """The part of a metadata document that describes ``cloud``: what the cache keeps, read back the same way."""
+    return {
+        "name": cloud.name,
+        "resourceManager": cloud.resource_manager,
+        "authentication": {"loginEndpoint": cloud.authority, "audiences": [cloud.audience]},
+    }
+
+
+def load_cached_cloud(url, ttl, now):
+    """The ``Cloud`` cached for ``url`` when fresh (fetched less than ``ttl`` seconds before ``now``), else ``None``.
+
+    The file is only trusted when it is the user's own and nobody else can write it, since it says where tokens are
+    sent; its content goes through the same checks as a fetched answer."""
+    if ttl <= 0:
+        return None
+    path = cache_path(url)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            info = os.fstat(fh.fileno())
+            getuid = getattr(os, "getuid", None)
+            if (getuid is not None and info.st_uid != getuid()) or info.st_mode & 0o022:
+                return None
+            entry = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
+        return None
+    if str(entry.get("url", "")).rstrip("/").lower() != url.rstrip("/").lower():
+        return None
+    fetched = entry.get("fetched_at")
+    if isinstance(fetched, bool) or not isinstance(fetched, (int, float)) or not (now - ttl < fetched <= now + 60):
+        return None
+    try:
+        return cloud_from_metadata(url, entry.get("document"))
+    except (CloudError, AttributeError, TypeError):
+        return None
+
+
+def store_cached_cloud(url, cloud, now):
+    """Keep ``cloud`` for ``url``: a temporary file (0600) renamed over the old one. Best effort: a cache that
+    cannot be written only costs the next module a fetch."""
+    directory = cache_dir()
+    entry = {"format": CACHE_FORMAT, "url": url.rstrip("/"), "fetched_at": now, "document": _as_document(cloud)}
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".cloud-", suffix=".tmp", dir=directory)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh)
+        os.replace(temporary, cache_path(url))
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def cached_cloud_metadata(url, clock=time.time):
+    """``fetch_cloud_metadata(url)``, reusing an answer another module fetched for the same URL a short while ago."""
+    ttl = cache_ttl()
+    now = clock()
+    cloud = load_cached_cloud(url, ttl, now)
+    if cloud is None:
+        cloud = fetch_cloud_metadata(url)
+        if ttl > 0:
+            store_cached_cloud(url, cloud, now)
+    return cloud
+
+
+def resolve_cloud(value, fetch=None):
+    """``AzureCloud`` / ``AzureUSGovernment`` / ``AzureChinaCloud``, or an https ARM URL described by metadata
+    (``fetch``: how; by default ``cached_cloud_metadata``)."""
     text = (value or "AzureCloud").strip()
     known = KNOWN_CLOUDS.get(text.lower())
     if known is not None:
@@ -146,4 +257,4 @@ def resolve_cloud(value, fetch=fetch_cloud_metadata):
             f"cloud_environment {text!r} is neither a known cloud (AzureCloud, AzureUSGovernment, "
             "AzureChinaCloud) nor an https URL of an ARM endpoint"
         )
-    return fetch(text)
+    return (fetch or cached_cloud_metadata)(text)

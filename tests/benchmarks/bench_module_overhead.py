@@ -74,11 +74,22 @@ CALLBACK = textwrap.dedent(
 )
 
 
-def start_emulator(data_dir):
+def start_emulator(data_dir, *options):
+    """Start the emulator in ``data_dir`` (instant latency unless ``options`` say otherwise); returns the process
+    and the variables of its emulator.env."""
     env = dict(os.environ, PYTHONPATH=os.path.join(REPO, "emulator"))
     log = open(os.path.join(data_dir, "emulator.log"), "wb")  # noqa: SIM115 - lives as long as the emulator
     process = subprocess.Popen(
-        [sys.executable, "-m", "arm_emulator", "--data-dir", data_dir, "--port", "0", "--latency", "instant"],
+        [
+            sys.executable,
+            "-m",
+            "arm_emulator",
+            "--data-dir",
+            data_dir,
+            "--port",
+            "0",
+            *(options or ("--latency", "instant")),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -119,12 +130,9 @@ def run_play(work, name, tasks, env):
         return json.load(fh)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=15, help="tasks per play (default 15)")
-    parser.add_argument("--rounds", type=int, default=3, help="plays of each kind (default 3)")
-    args = parser.parse_args()
-
+def measure(tasks=15, rounds=3, extra_env=None):
+    """Per-task wall times of ``tasks`` resource_group_info tasks and as many pings, ``rounds`` plays of each,
+    alternating: ``{"info": [seconds, ...], "ping": [...]}``."""
     with tempfile.TemporaryDirectory(prefix="mlops-bench-") as work:
         plugins = os.path.join(work, "callback_plugins")
         os.makedirs(plugins)
@@ -136,6 +144,9 @@ def main():
         try:
             env = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_")}
             env.update(emulator_env)
+            # The collection's cloud metadata cache starts empty, in the benchmark's folder.
+            env["XDG_CACHE_HOME"] = os.path.join(work, "cache")
+            env.update(extra_env or {})
             env.update(
                 ANSIBLE_CONFIG=os.path.join(REPO, "ansible.cfg"),
                 ANSIBLE_CALLBACK_PLUGINS=plugins,
@@ -145,12 +156,12 @@ def main():
             )
             setup = [{"name": "setup", "mlops.azure.resource_group": {"name": "rg-bench", "location": "westeurope"}}]
             run_play(work, "setup", setup, env)
-            info = [{"name": "info", "mlops.azure.resource_group_info": {"name": "rg-bench"}}] * args.tasks
-            ping = [{"name": "ping", "ansible.builtin.ping": {}}] * args.tasks
+            info = [{"name": "info", "mlops.azure.resource_group_info": {"name": "rg-bench"}}] * tasks
+            ping = [{"name": "ping", "ansible.builtin.ping": {}}] * tasks
             times = {"info": [], "ping": []}
-            for _played in range(args.rounds):
-                for name, tasks in (("info", info), ("ping", ping)):
-                    results = run_play(work, name, tasks, env)
+            for _played in range(rounds):
+                for name, play_tasks in (("info", info), ("ping", ping)):
+                    results = run_play(work, name, play_tasks, env)
                     bad = [r for r in results if not r["ok"]]
                     if bad:
                         sys.exit(f"{name}: {len(bad)} task(s) failed")
@@ -158,7 +169,15 @@ def main():
         finally:
             emulator.terminate()
             emulator.wait(15)
+    return times
 
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=15, help="tasks per play (default 15)")
+    parser.add_argument("--rounds", type=int, default=3, help="plays of each kind (default 3)")
+    args = parser.parse_args()
+    times = measure(args.tasks, args.rounds)
     info_median = statistics.median(times["info"])
     ping_median = statistics.median(times["ping"])
     print(f"tasks measured: {len(times['info'])} of each ({args.rounds} plays x {args.tasks} tasks), forks 1")
