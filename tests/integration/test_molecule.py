@@ -22,7 +22,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SCENARIOS_DIR = os.path.join(REPO, "extensions", "molecule")
 BIN = os.path.dirname(sys.executable)
 
-ROLE_SCENARIOS = ["resource_group", "key_vault", "storage_account", "container_registry", "app_insights"]
+ROLE_SCENARIOS = [
+    "resource_group",
+    "key_vault",
+    "storage_account",
+    "container_registry",
+    "app_insights",
+    "ml_workspace",
+]
 PLAYBOOK_SCENARIOS = ["playbook_local", "playbook_dev", "playbook_test", "playbook_prod"]
 SCENARIOS = ROLE_SCENARIOS + PLAYBOOK_SCENARIOS
 
