@@ -270,7 +270,7 @@ def main():
         friendly_name=dict(type="str"),
         description=dict(type="str"),
         storage_account=dict(type="str"),
-        key_vault=dict(type="str"),
+        key_vault=dict(type="str", no_log=False),
         application_insights=dict(type="str"),
         container_registry=dict(type="str"),
         public_network_access=dict(type="str", choices=["Enabled", "Disabled"]),
