@@ -298,25 +298,19 @@ class AzureModule(AnsibleModule):
             outcome = operation_outcome(exc)
             if outcome is None:
                 self.fail_azure(exc, action, label)
-            state, details = outcome
-            hint = next((text for key, text in (hints or {}).items() if key in (details.get("message") or "")), None)
-            self.fail_json(
-                msg=format_operation_failure(action, label, state, details, hint),
-                azure_error=details,
-                provisioning_state=state,
-            )
-        # The storage resource provider ends a failed operation with a 200 status body, which the poller hands
-        # back as the result instead of raising.
-        outcome = status_body_outcome(rest_dict(result))
-        if outcome is not None:
-            state, details = outcome
-            hint = next((text for key, text in (hints or {}).items() if key in (details.get("message") or "")), None)
-            self.fail_json(
-                msg=format_operation_failure(action, label, state, details, hint),
-                azure_error=details,
-                provisioning_state=state,
-            )
-        return result
+        else:
+            # The storage resource provider ends a failed operation with a 200 status body, which the poller hands
+            # back as the result instead of raising.
+            outcome = status_body_outcome(rest_dict(result))
+            if outcome is None:
+                return result
+        state, details = outcome
+        hint = next((text for key, text in (hints or {}).items() if key in (details.get("message") or "")), None)
+        self.fail_json(
+            msg=format_operation_failure(action, label, state, details, hint),
+            azure_error=details,
+            provisioning_state=state,
+        )
 
     def run_reconcile(self, reconcile_func, resource, *args, **kwargs):
         """Run ``reconcile_func(resource, ...)`` with refusals and unconverged resources turned into failures."""

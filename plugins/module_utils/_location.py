@@ -10,6 +10,7 @@ followed anyway should a next link ever come.
 
 from __future__ import annotations
 
+from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages
 from ansible_collections.mlops.azure.plugins.module_utils._validate import location_key
 
 LOCATIONS_PATH = "/subscriptions/{subscription_id}/locations"
@@ -42,28 +43,13 @@ def matches(body, wanted):
 
 def list_locations(module, client):
     """Every location of the module's subscription, as REST JSON, through ``client``'s pipeline."""
-    from azure.core.exceptions import HttpResponseError
-    from azure.core.rest import HttpRequest
-    from azure.mgmt.core.exceptions import ARMErrorFormat
-
-    label = f"the locations of subscription {module.subscription_id}"
-    url = LOCATIONS_PATH.format(subscription_id=module.subscription_id)
-    params = {"api-version": LOCATIONS_API_VERSION}
-    locations = []
-    while url:
-        request = HttpRequest("GET", url, params=params, headers={"Accept": "application/json"})
-        with module.azure_errors("list", label):
-            response = client.send_request(request)
-            if response.status_code != 200:
-                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-        try:
-            page = response.json()
-        except ValueError:
-            module.fail_json(msg=f"Could not list {label}: Azure answered with a body that is not JSON.")
-        locations.extend(page.get("value") or [])
-        # A next link is absolute and carries its own query string.
-        url, params = page.get("nextLink"), None
-    return locations
+    return list_pages(
+        module,
+        client,
+        LOCATIONS_PATH.format(subscription_id=module.subscription_id),
+        LOCATIONS_API_VERSION,
+        f"the locations of subscription {module.subscription_id}",
+    )
 
 
 def subscription_locations(module):

@@ -23,7 +23,7 @@ import copy
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_path, norm_location, prune, tag_rules
 from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
-from ansible_collections.mlops.azure.plugins.module_utils._rest import parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages, parse_resource_id
 
 
 def set_path(body, path, value):
@@ -210,33 +210,15 @@ class ArmResource(GroupedResource):
     def list_raw(cls, module, resource_group=None):
         """Every resource of this type in ``resource_group`` (or the subscription), as REST JSON, following
         ``nextLink``: ARM's list operation of the type, sent through the resource client's pipeline."""
-        from azure.core.exceptions import HttpResponseError
-        from azure.core.rest import HttpRequest
-        from azure.mgmt.core.exceptions import ARMErrorFormat
-
         scope = f"/subscriptions/{module.subscription_id}"
         where = f"subscription {module.subscription_id}"
         if resource_group:
             scope += f"/resourceGroups/{resource_group}"
             where = f"resource group '{resource_group}'"
         client = module.client(ResourceManagementClient)
-        request = HttpRequest(
-            "GET",
-            f"{scope}/providers/{cls.arm_type}",
-            params={"api-version": cls.api_version},
-            headers={"Accept": "application/json"},
+        return list_pages(
+            module, client, f"{scope}/providers/{cls.arm_type}", cls.api_version, f"the {cls.kind}s of {where}"
         )
-        items = []
-        with module.azure_errors("list", f"the {cls.kind}s of {where}"):
-            while request is not None:
-                response = client.send_request(request)
-                if response.status_code != 200:
-                    raise HttpResponseError(response=response, error_format=ARMErrorFormat)
-                page = response.json()
-                items.extend(page.get("value") or [])
-                link = page.get("nextLink")
-                request = HttpRequest("GET", link, headers={"Accept": "application/json"}) if link else None
-        return items
 
     def remove(self, **params):
         """DELETE the resource (``params``: extra query parameters) and wait; return the status of the DELETE's own

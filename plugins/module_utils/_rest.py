@@ -88,3 +88,29 @@ def decode_jwt_claims(token):
         return json.loads(base64.urlsafe_b64decode(payload.encode("ascii")).decode("utf-8"))
     except (IndexError, ValueError, UnicodeDecodeError):
         return {}
+
+
+def list_pages(module, client, path, api_version, label):
+    """Every item of an ARM list (``GET path``, ``value`` / ``nextLink``) as REST JSON, sent through ``client``'s
+    pipeline (same credential, retries and error format as its own operations), for lists the installed SDKs lack.
+    Errors fail ``module`` naming ``label``."""
+    from azure.core.exceptions import HttpResponseError
+    from azure.core.rest import HttpRequest
+    from azure.mgmt.core.exceptions import ARMErrorFormat
+
+    url, params = path, {"api-version": api_version}
+    items = []
+    while url:
+        request = HttpRequest("GET", url, params=params, headers={"Accept": "application/json"})
+        with module.azure_errors("list", label):
+            response = client.send_request(request)
+            if response.status_code != 200:
+                raise HttpResponseError(response=response, error_format=ARMErrorFormat)
+        try:
+            page = response.json()
+        except ValueError:
+            module.fail_json(msg=f"Could not list {label}: Azure answered with a body that is not JSON.")
+        items.extend(page.get("value") or [])
+        # A next link is absolute and carries its own query string.
+        url, params = page.get("nextLink"), None
+    return items
