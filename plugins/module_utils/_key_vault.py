@@ -1,24 +1,28 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Key Vault: REST <-> shape conversion, the soft-delete lifecycle, and the reconcile resource."""
+"""Key Vault, declared on the resource kit (``_resource.py``), spoken through ``azure-mgmt-keyvault``.
+
+The field table says how each option maps to the vault's REST body; the class adds what is the vault's own:
+the subnets that skip the service-endpoint check, the name a soft-deleted vault holds (recover or refuse), purge
+protection that never turns off, and soft delete then purge on ``state: absent``.
+"""
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
     Refusal,
     canonical_ip,
     compare,
+    get_path,
     merge,
     norm_ci,
     norm_id,
     norm_ip,
-    norm_location,
-    tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 KeyVaultManagementClient = optional_import("azure.mgmt.keyvault", "KeyVaultManagementClient", "azure-mgmt-keyvault")
 
@@ -26,29 +30,16 @@ VAULT_TYPE = "Microsoft.KeyVault/vaults"
 DEFAULT_RETENTION_DAYS = 90
 DEFAULT_SKU = "standard"
 
-# shape key -> REST property (under properties) for the plain settings.
-_PLAIN_PROPERTIES = {
-    "tenant_id": "tenantId",
-    "enable_rbac_authorization": "enableRbacAuthorization",
-    "public_network_access": "publicNetworkAccess",
-    "soft_delete_retention_in_days": "softDeleteRetentionInDays",
-}
-
-KEY_VAULT_RULES = {
-    "location": norm_location,
-    "sku": norm_ci,
-    "tenant_id": norm_ci,
-    "public_network_access": norm_ci,
-    "network_acls.default_action": norm_ci,
-    "network_acls.bypass": norm_ci,
-    "network_acls.ip_rules": ListOf(norm_ip),
-    "network_acls.virtual_network_rules": ListByKey("id", exclusive=True),
-    "network_acls.virtual_network_rules.id": norm_id,
+NETWORK_ACLS_RULES = {
+    "default_action": norm_ci,
+    "bypass": norm_ci,
+    "ip_rules": ListOf(norm_ip),
+    "virtual_network_rules": ListByKey("id", exclusive=True),
+    "virtual_network_rules.id": norm_id,
 }
 
 
 def network_acls_shape(acls):
-    acls = acls or {}
     return {
         "default_action": acls.get("defaultAction") or "Allow",
         "bypass": acls.get("bypass") or "AzureServices",
@@ -57,29 +48,21 @@ def network_acls_shape(acls):
     }
 
 
-def key_vault_shape(body):
-    """A vault's REST JSON as the module returns it, with the service's defaults filled in."""
-    if body is None:
-        return None
-    props = body.get("properties") or {}
-    ids = parse_resource_id(body.get("id"))
-    return {
-        "id": body.get("id"),
-        "name": body.get("name"),
-        "resource_group": ids.get("resource_group"),
-        "location": body.get("location"),
-        "tags": body.get("tags") or {},
-        "tenant_id": props.get("tenantId"),
-        "sku": (props.get("sku") or {}).get("name"),
-        "vault_uri": props.get("vaultUri"),
-        "enable_rbac_authorization": bool(props.get("enableRbacAuthorization")),
-        "enable_soft_delete": props.get("enableSoftDelete") is not False,
-        "soft_delete_retention_in_days": props.get("softDeleteRetentionInDays") or DEFAULT_RETENTION_DAYS,
-        "enable_purge_protection": bool(props.get("enablePurgeProtection")),
-        "public_network_access": props.get("publicNetworkAccess") or "Enabled",
-        "network_acls": network_acls_shape(props.get("networkAcls")),
-        "provisioning_state": props.get("provisioningState"),
+# What a vault without networkAcls has: Azure's defaults.
+DEFAULT_NETWORK_ACLS = network_acls_shape({})
+
+
+def network_acls_body(shape):
+    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults). The subnets that skip the
+    service-endpoint check are marked by ``KeyVault.body``."""
+    shape = merge(DEFAULT_NETWORK_ACLS, shape, NETWORK_ACLS_RULES)
+    body = {
+        "defaultAction": shape.get("default_action"),
+        "bypass": shape.get("bypass"),
+        "ipRules": [{"value": value} for value in shape.get("ip_rules") or []],
+        "virtualNetworkRules": [{"id": rule["id"]} for rule in shape.get("virtual_network_rules") or []],
     }
+    return dict((k, v) for k, v in body.items() if v is not None)
 
 
 def deleted_vault_shape(body):
@@ -118,85 +101,93 @@ def desired_network_acls(acls):
     return shape, ignore
 
 
-def network_acls_body(shape, ignore_missing=None):
-    ignore_missing = ignore_missing or {}
-    body = {
-        "defaultAction": shape.get("default_action"),
-        "bypass": shape.get("bypass"),
-        "ipRules": [{"value": value} for value in shape.get("ip_rules") or []],
-        "virtualNetworkRules": [],
-    }
-    for rule in shape.get("virtual_network_rules") or []:
-        item = {"id": rule["id"]}
-        if ignore_missing.get(norm_id(rule["id"])):
-            item["ignoreMissingVnetServiceEndpoint"] = True
-        body["virtualNetworkRules"].append(item)
-    return dict((k, v) for k, v in body.items() if v is not None)
-
-
-def create_body(desired, tenant_id, location, ignore_missing=None):
-    """The PUT body that creates a vault from the desired shape."""
-    properties = {
-        "tenantId": desired.get("tenant_id") or tenant_id,
-        "sku": {"family": "A", "name": desired.get("sku") or DEFAULT_SKU},
-        "accessPolicies": [],
-    }
-    for key, rest in _PLAIN_PROPERTIES.items():
-        if key != "tenant_id" and desired.get(key) is not None:
-            properties[rest] = desired[key]
-    if desired.get("enable_purge_protection"):
-        # Azure accepts only true; false is the absence of the property.
-        properties["enablePurgeProtection"] = True
-    if desired.get("network_acls") is not None:
-        acls = merge(network_acls_shape(None), desired["network_acls"], KEY_VAULT_RULES, "network_acls")
-        properties["networkAcls"] = network_acls_body(acls, ignore_missing)
-    body = {"location": location, "properties": properties}
-    if desired.get("tags"):
-        body["tags"] = desired["tags"]
-    return body
-
-
-def patch_body(after, differences, ignore_missing=None):
-    """The PATCH body for the top-level settings that differ, taken from the predicted ``after`` shape."""
-    properties = {}
-    body = {}
-    for key in differences.top_level():
-        if key == "tags":
-            body["tags"] = after.get("tags") or {}
-        elif key == "sku":
-            properties["sku"] = {"family": "A", "name": after["sku"]}
-        elif key == "network_acls":
-            properties["networkAcls"] = network_acls_body(after["network_acls"], ignore_missing)
-        elif key == "enable_purge_protection":
-            properties["enablePurgeProtection"] = True
-        elif key in _PLAIN_PROPERTIES:
-            properties[_PLAIN_PROPERTIES[key]] = after[key]
-    if properties:
-        body["properties"] = properties
-    return body
-
-
-class KeyVault(GroupedResource):
+class KeyVault(ArmResource):
     kind = "key vault"
     arm_type = VAULT_TYPE
+    location_fixed = "A vault's location is fixed at creation: create a new vault to use another location."
+    fields = (
+        Field("tenant_id", "properties.tenantId", norm=norm_ci),
+        Field(
+            "sku",
+            "properties.sku",
+            norm=norm_ci,
+            create_default=DEFAULT_SKU,
+            read=lambda sku: sku.get("name"),
+            write=lambda name: {"family": "A", "name": name},
+        ),
+        Field("vault_uri", "properties.vaultUri", read_only=True),
+        Field("enable_rbac_authorization", "properties.enableRbacAuthorization", default=False),
+        Field("enable_soft_delete", "properties.enableSoftDelete", default=True, read_only=True),
+        Field(
+            "soft_delete_retention_in_days",
+            "properties.softDeleteRetentionInDays",
+            default=DEFAULT_RETENTION_DAYS,
+            create_only="Azure sets a vault's soft-delete retention only when the vault is created. Set "
+            "soft_delete_retention_in_days: {before}, or create a new vault.",
+        ),
+        # Azure accepts only true: false is the absence of the property.
+        Field(
+            "enable_purge_protection", "properties.enablePurgeProtection", default=False, write=lambda on: on or None
+        ),
+        Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
+        Field(
+            "network_acls",
+            "properties.networkAcls",
+            norm=NETWORK_ACLS_RULES,
+            default=DEFAULT_NETWORK_ACLS,
+            read=network_acls_shape,
+            write=network_acls_body,
+        ),
+    )
 
     def __init__(self, module, name, resource_group, location=None, append_tags=True, recover=False, purge=False):
-        super().__init__(name, module.check_mode)
-        self.module = module
-        self.resource_group = resource_group
-        self.location = location
+        super().__init__(module, name, resource_group, location, append_tags)
         self.recover = recover
         self.purge = purge
-        self.client = module.client(KeyVaultManagementClient)
-        self.rules = dict(KEY_VAULT_RULES, **tag_rules(append_tags))
         self.ignore_missing = {}
         self.deleted = None
 
-    # -- reading ----------------------------------------------------------------------------
-    def read(self):
-        body = self.module.read(self.label, self.client.vaults.get, self.resource_group, self.name)
-        return key_vault_shape(body)
+    @classmethod
+    def desired_from(cls, params):
+        desired = super().desired_from(params)
+        if params.get("network_acls") is not None:
+            desired["network_acls"] = desired_network_acls(params["network_acls"])[0]
+        return desired
 
+    def body(self, shape, differences=None):
+        """The kit's body; a create also names the tenant (the identity's, when not set) and an empty access policy
+        list, and a subnet rule carries ``ignoreMissingVnetServiceEndpoint`` when the user asked for it."""
+        create = differences is None
+        if create:
+            shape = dict(shape, tenant_id=shape.get("tenant_id") or self.module.tenant_id)
+        body = super().body(shape, differences)
+        if create:
+            body["properties"]["accessPolicies"] = []
+        for rule in get_path(body, "properties.networkAcls.virtualNetworkRules") or []:
+            if self.ignore_missing.get(norm_id(rule["id"])):
+                rule["ignoreMissingVnetServiceEndpoint"] = True
+        return body
+
+    # -- transport: azure-mgmt-keyvault ------------------------------------------------------
+    @property
+    def client(self):
+        return self.module.client(KeyVaultManagementClient)
+
+    def get_raw(self):
+        return self.client.vaults.get(self.resource_group, self.name)
+
+    def put(self, body, action="create"):
+        self.module.wait(
+            action, self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
+        )
+
+    def patch(self, body):
+        self.module.call("update", self.label, self.client.vaults.update, self.resource_group, self.name, body)
+
+    def remove(self):
+        self.module.call("delete", self.label, self.client.vaults.delete, self.resource_group, self.name)
+
+    # -- soft-deleted vaults ---------------------------------------------------------------------
     def read_deleted(self, location):
         """The soft-deleted vault of this name in ``location``, or None."""
         body = self.module.read(
@@ -217,33 +208,16 @@ class KeyVault(GroupedResource):
 
     # -- refusals ---------------------------------------------------------------------------
     def check(self, desired, current):
+        """The declared refusals (location, retention); a new vault's name against the soft-deleted vaults; purge
+        protection, which Azure turns on but never off."""
         if current is None:
             self._check_create(desired)
             return
-        if (
-            desired.get("soft_delete_retention_in_days") is not None
-            and desired["soft_delete_retention_in_days"] != current["soft_delete_retention_in_days"]
-        ):
-            raise Refusal(
-                "{}: soft_delete_retention_in_days is {} and cannot be changed after the vault is created (asked "
-                "for {}). Set soft_delete_retention_in_days: {}, or create a new vault.".format(
-                    self.label,
-                    current["soft_delete_retention_in_days"],
-                    desired["soft_delete_retention_in_days"],
-                    current["soft_delete_retention_in_days"],
-                )
-            )
+        super().check(desired, current)
         if current.get("enable_purge_protection") and desired.get("enable_purge_protection") is False:
             raise Refusal(
                 f"{self.label}: purge protection is on and Azure never turns it off (enabling it is irreversible). Set "
                 "enable_purge_protection: true or leave it unset."
-            )
-        location = desired.get("location")
-        if location and norm_location(location) != norm_location(current.get("location")):
-            raise Refusal(
-                "{} is in {} and cannot move to {}: a vault's location is fixed at creation.".format(
-                    self.label, current.get("location"), location
-                )
             )
 
     def _check_create(self, desired):
@@ -283,15 +257,9 @@ class KeyVault(GroupedResource):
             "vault if it is yours.",
         )
 
-    # -- prediction -------------------------------------------------------------------------
+    # -- recovery ------------------------------------------------------------------------------
     def predict_create(self, desired):
-        location = self.create_location(desired)
-        body = create_body(desired, desired.get("tenant_id") or self.module.tenant_id, location, self.ignore_missing)
-        body["id"] = self.resource_id
-        body["name"] = self.name
-        body["properties"]["vaultUri"] = None
-        body["properties"]["provisioningState"] = "Succeeded"
-        shape = key_vault_shape(body)
+        shape = super().predict_create(desired)
         if self.deleted is not None:
             # Recovery brings the old vault back; its settings show once it is recovered.
             shape["tags"] = merge(self.deleted.get("tags") or {}, desired.get("tags"), self.rules, "tags")
@@ -301,30 +269,16 @@ class KeyVault(GroupedResource):
             shape["location"] = self.deleted.get("location") or shape["location"]
         return shape
 
-    # -- writing ----------------------------------------------------------------------------
     def create(self, desired):
-        location = self.create_location(desired)
-        tenant_id = desired.get("tenant_id") or self.module.tenant_id
-        if self.deleted is not None:
-            self._recover(desired, tenant_id, location)
+        if self.deleted is None:
+            super().create(desired)
             return
-        body = create_body(desired, tenant_id, location, self.ignore_missing)
-        self.module.wait(
-            "create", self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
-        )
-
-    def _recover(self, desired, tenant_id, location):
-        body = {
-            "location": location,
-            "properties": {
-                "tenantId": tenant_id,
-                "sku": {"family": "A", "name": desired.get("sku") or DEFAULT_SKU},
-                "createMode": "recover",
-            },
+        properties = {
+            "tenantId": desired.get("tenant_id") or self.module.tenant_id,
+            "sku": {"family": "A", "name": desired.get("sku") or DEFAULT_SKU},
+            "createMode": "recover",
         }
-        self.module.wait(
-            "recover", self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
-        )
+        self.put({"location": self.create_location(desired), "properties": properties}, action="recover")
         recovered = self.read()
         if recovered is None:
             self.module.fail_json(msg=f"{self.label} was recovered but cannot be read back; run again.")
@@ -334,15 +288,7 @@ class KeyVault(GroupedResource):
         if differences:
             self.update(desired, recovered, differences)
 
-    def update(self, desired, current, differences):
-        after = self.predict_update(desired, current)
-        body = patch_body(after, differences, self.ignore_missing)
-        if body:
-            self.module.call("update", self.label, self.client.vaults.update, self.resource_group, self.name, body)
-
-    def delete(self, current):
-        self.module.call("delete", self.label, self.client.vaults.delete, self.resource_group, self.name)
-
+    # -- soft delete and purge -------------------------------------------------------------------
     def _purge(self, location):
         label = f"soft-deleted key vault '{self.name}'"
         self.module.wait("purge", label, self.client.vaults.begin_purge_deleted, self.name, location)
@@ -358,7 +304,7 @@ class KeyVault(GroupedResource):
                     )
                 )
             if not self.check_mode:
-                self.delete(current)
+                self.remove()
                 if self.purge:
                     self._purge(current["location"])
             return True, current, {}

@@ -430,7 +430,8 @@ class AzureResource:
     - ``kind``: words for messages (``"key vault"``);
     - ``rules``: path -> rule for ``compare``/``merge``;
     - ``immutable``: path -> sentence, for settings Azure cannot change after creation (the driver
-      refuses a change of any of them before calling Azure).
+      refuses a change of any of them before calling Azure). The sentence may name the current value as
+      ``{before}`` and the asked one as ``{after}`` (to say which value to keep).
     """
 
     kind = "resource"
@@ -468,6 +469,7 @@ class AzureResource:
             sub = compare(get_path(desired, path), get_path(current, path), self.rules, path=path)
             if sub:
                 before, after = get_path(current, path), get_path(desired, path)
+                why = why.replace("{before}", str(before)).replace("{after}", str(after))
                 raise Refusal(f"{self.label}: {path} cannot be changed from {before!r} to {after!r}. {why}")
 
     def predict_create(self, desired):

@@ -13,7 +13,7 @@ The transport is ARM's generic by-id operations of ``azure-mgmt-resource`` (``re
 ``begin_create_or_update_by_id``, ``begin_update_by_id``, ``begin_delete_by_id``) at the resource type's own
 ``api_version``: the same pipeline, credential, retries and long-running-operation polling as every management SDK,
 with no SDK of its own to install. A resource that has a management SDK can override ``get_raw``, ``put``,
-``patch`` and ``remove``.
+``patch`` and ``remove`` (and ``client``): ``azure-mgmt-resource`` is then never imported.
 """
 
 from __future__ import annotations
@@ -22,8 +22,15 @@ import copy
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_path, norm_location, prune, tag_rules
-from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
 from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages, parse_resource_id
+
+
+def _resource_client_class():
+    """``azure-mgmt-resource``'s client class, imported on first use: a module whose resource speaks its own
+    management SDK (Key Vault, storage) loads only that SDK."""
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+
+    return ResourceManagementClient
 
 
 def set_path(body, path, value):
@@ -38,15 +45,31 @@ def set_path(body, path, value):
 class Field:
     """One setting of a resource: module option ``option`` at REST path ``path``.
 
-    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``);
+    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``); for a dict
+      option, a dict of its keys' rules (``{"default_action": norm_ci, "ip_rules": ListOf(norm_ip)}``);
     - ``default``: the value Azure reports when the body leaves it out (so an unset value still compares);
+    - ``create_default``: the value sent at creation when the option is not set (a value Azure requires);
+    - ``read`` / ``write``: when the REST value has another form than the option's, the function from the REST
+      value (present) to the option's, and back (``None``: leave the path out of the body);
     - ``create_only``: the sentence that says why the setting cannot change after creation (the change is refused
       before any write);
     - ``read_only``: returned in the shape, never sent (ids, endpoints, identity principal);
     - ``patch``: whether the PATCH of an update may carry it (it always goes in the create).
     """
 
-    def __init__(self, option, path, norm=None, default=None, create_only=None, read_only=False, patch=True):
+    def __init__(
+        self,
+        option,
+        path,
+        norm=None,
+        default=None,
+        create_only=None,
+        read_only=False,
+        patch=True,
+        create_default=None,
+        read=None,
+        write=None,
+    ):
         self.option = option
         self.path = path
         self.norm = norm
@@ -54,6 +77,9 @@ class Field:
         self.create_only = create_only
         self.read_only = read_only
         self.patch = patch
+        self.create_default = create_default
+        self.read = read
+        self.write = write
 
     def __repr__(self):
         return f"Field({self.option!r}, {self.path!r})"
@@ -89,7 +115,9 @@ class ArmResource(GroupedResource):
     def field_rules(cls):
         rules = {"location": norm_location}
         for field in cls.fields:
-            if field.norm is not None:
+            if isinstance(field.norm, dict):
+                rules.update((f"{field.option}.{key}", rule) for key, rule in field.norm.items())
+            elif field.norm is not None:
                 rules[field.option] = field.norm
         return rules
 
@@ -125,6 +153,8 @@ class ArmResource(GroupedResource):
         }
         for field in cls.fields:
             value = get_path(body, field.path)
+            if value is not None and field.read is not None:
+                value = field.read(value)
             result[field.option] = copy.deepcopy(field.default) if value is None else value
         result["provisioning_state"] = get_path(body, "properties.provisioningState")
         return result
@@ -144,6 +174,10 @@ class ArmResource(GroupedResource):
             if options is not None and (field.option not in options or not field.patch):
                 continue
             value = shape.get(field.option)
+            if value is None and options is None:
+                value = field.create_default
+            if value is not None and field.write is not None:
+                value = field.write(value)
             if value is not None:
                 set_path(body, field.path, value)
         return body
@@ -179,7 +213,7 @@ class ArmResource(GroupedResource):
     # -- transport: ARM's generic by-id operations ----------------------------------------------
     @property
     def client(self):
-        return self.module.client(ResourceManagementClient)
+        return self.module.client(_resource_client_class())
 
     def get_raw(self):
         return self.client.resources.get_by_id(self.resource_id, api_version=self.api_version)
@@ -215,7 +249,7 @@ class ArmResource(GroupedResource):
         if resource_group:
             scope += f"/resourceGroups/{resource_group}"
             where = f"resource group '{resource_group}'"
-        client = module.client(ResourceManagementClient)
+        client = module.client(_resource_client_class())
         return list_pages(
             module, client, f"{scope}/providers/{cls.arm_type}", cls.api_version, f"the {cls.kind}s of {where}"
         )

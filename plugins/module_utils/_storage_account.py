@@ -1,14 +1,14 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Storage accounts: the account, its blob service properties and its blob containers.
+"""Storage accounts, declared on the resource kit (``_resource.py``), spoken through ``azure-mgmt-storage``.
 
-REST <-> shape conversion and the reconcile resource. The account is created with the SDK's
-long-running ``begin_create`` poller; blob service properties and containers are synchronous calls.
+The field table says how each option maps to the account's REST body; the class adds what is the account's own:
+its blob service properties and blob containers (child resources with synchronous calls of their own), the
+Standard/Premium divide, and the refusal to delete an account that still holds containers.
 """
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListByKey,
     ListOf,
@@ -19,10 +19,10 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_ci,
     norm_id,
     norm_ip,
-    norm_location,
-    tag_rules,
+    prune,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 StorageManagementClient = optional_import("azure.mgmt.storage", "StorageManagementClient", "azure-mgmt-storage")
 
@@ -30,34 +30,15 @@ ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
 DEFAULT_SKU = "Standard_LRS"
 BLOB_KINDS = ("storagev2", "storage", "blobstorage", "blockblobstorage")
 
-# shape key -> REST property (under properties) for the plain account settings.
-ACCOUNT_PROPERTIES = {
-    "access_tier": "accessTier",
-    "supports_https_traffic_only": "supportsHttpsTrafficOnly",
-    "minimum_tls_version": "minimumTlsVersion",
-    "allow_blob_public_access": "allowBlobPublicAccess",
-    "allow_shared_key_access": "allowSharedKeyAccess",
-    "allow_cross_tenant_replication": "allowCrossTenantReplication",
-    "public_network_access": "publicNetworkAccess",
-}
-
-STORAGE_RULES = {
-    "location": norm_location,
-    "kind": norm_ci,
-    "sku": norm_ci,
-    "access_tier": norm_ci,
-    "minimum_tls_version": norm_ci,
-    "public_network_access": norm_ci,
-    "network_acls.default_action": norm_ci,
-    "network_acls.bypass": ListOf(norm_ci),
-    "network_acls.ip_rules": ListOf(norm_ip),
-    "network_acls.virtual_network_rules": ListByKey("id", exclusive=True),
-    "network_acls.virtual_network_rules.id": norm_id,
-    "network_acls.resource_access_rules": ListByKey("resource_id", exclusive=True),
-    "network_acls.resource_access_rules.resource_id": norm_id,
-    "network_acls.resource_access_rules.tenant_id": norm_ci,
-    "blob_containers": ListByKey("name"),
-    "blob_containers.public_access": norm_ci,
+NETWORK_ACLS_RULES = {
+    "default_action": norm_ci,
+    "bypass": ListOf(norm_ci),
+    "ip_rules": ListOf(norm_ip),
+    "virtual_network_rules": ListByKey("id", exclusive=True),
+    "virtual_network_rules.id": norm_id,
+    "resource_access_rules": ListByKey("resource_id", exclusive=True),
+    "resource_access_rules.resource_id": norm_id,
+    "resource_access_rules.tenant_id": norm_ci,
 }
 
 
@@ -76,7 +57,6 @@ def bypass_text(items):
 
 
 def network_acls_shape(acls):
-    acls = acls or {}
     return {
         "default_action": acls.get("defaultAction") or "Allow",
         "bypass": bypass_list(acls.get("bypass") or "AzureServices"),
@@ -89,16 +69,20 @@ def network_acls_shape(acls):
     }
 
 
+# What an account without networkAcls has: Azure's defaults.
+DEFAULT_NETWORK_ACLS = network_acls_shape({})
+
+
 def network_acls_body(shape):
+    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults)."""
+    shape = merge(DEFAULT_NETWORK_ACLS, shape, NETWORK_ACLS_RULES)
     body = {
-        "defaultAction": shape.get("default_action") or "Allow",
-        "bypass": bypass_text(shape.get("bypass") or []),
-        "ipRules": [{"value": value, "action": "Allow"} for value in shape.get("ip_rules") or []],
-        "virtualNetworkRules": [
-            {"id": rule["id"], "action": "Allow"} for rule in shape.get("virtual_network_rules") or []
-        ],
+        "defaultAction": shape["default_action"],
+        "bypass": bypass_text(shape["bypass"]),
+        "ipRules": [{"value": value, "action": "Allow"} for value in shape["ip_rules"]],
+        "virtualNetworkRules": [{"id": rule["id"], "action": "Allow"} for rule in shape["virtual_network_rules"]],
     }
-    if shape.get("resource_access_rules"):
+    if shape["resource_access_rules"]:
         body["resourceAccessRules"] = [
             {"tenantId": rule["tenant_id"], "resourceId": rule["resource_id"]}
             for rule in shape["resource_access_rules"]
@@ -144,41 +128,6 @@ def container_shape(body):
         "public_access": props.get("publicAccess") or "None",
         "metadata": props.get("metadata") or {},
     }
-
-
-def storage_account_shape(body, blob_service=None, containers=None):
-    """A storage account's REST JSON (plus its blob service and containers) as the module returns it."""
-    if body is None:
-        return None
-    props = body.get("properties") or {}
-    ids = parse_resource_id(body.get("id"))
-    shared_key = props.get("allowSharedKeyAccess")
-    https_only = props.get("supportsHttpsTrafficOnly")
-    shape = {
-        "id": body.get("id"),
-        "name": body.get("name"),
-        "resource_group": ids.get("resource_group"),
-        "location": body.get("location"),
-        "tags": body.get("tags") or {},
-        "kind": body.get("kind"),
-        "sku": (body.get("sku") or {}).get("name"),
-        "access_tier": props.get("accessTier"),
-        # Azure documents null as true for both.
-        "supports_https_traffic_only": True if https_only is None else bool(https_only),
-        "allow_shared_key_access": True if shared_key is None else bool(shared_key),
-        "minimum_tls_version": props.get("minimumTlsVersion"),
-        "allow_blob_public_access": props.get("allowBlobPublicAccess"),
-        "allow_cross_tenant_replication": props.get("allowCrossTenantReplication"),
-        "public_network_access": props.get("publicNetworkAccess"),
-        "network_acls": network_acls_shape(props.get("networkAcls")),
-        "primary_endpoints": props.get("primaryEndpoints") or {},
-        "provisioning_state": props.get("provisioningState"),
-    }
-    if blob_service is not None:
-        shape["blob_service_properties"] = blob_service_shape(blob_service)
-    if containers is not None:
-        shape["blob_containers"] = [container_shape(item) for item in containers]
-    return shape
 
 
 def desired_network_acls(acls, tenant_id=None):
@@ -297,68 +246,169 @@ def _tier(sku):
     return "premium" if (sku or "").casefold().startswith("premium") else "standard"
 
 
-class StorageAccount(GroupedResource):
+class StorageAccount(ArmResource):
     kind = "storage account"
     arm_type = ACCOUNT_TYPE
+    location_fixed = "An account's location is fixed at creation: create a new account to use another location."
+    fields = (
+        Field(
+            "kind",
+            "kind",
+            norm=norm_ci,
+            create_default="StorageV2",
+            create_only="A kind change is either impossible or, from Storage/BlobStorage to StorageV2, a one-way "
+            "upgrade, which this module does not make. Set kind: {before}, or upgrade the account deliberately (az "
+            "storage account update --set kind=StorageV2 --access-tier Hot) and then set kind: StorageV2.",
+        ),
+        Field("sku", "sku.name", norm=norm_ci, create_default=DEFAULT_SKU),
+        Field("access_tier", "properties.accessTier", norm=norm_ci),
+        # Azure documents null as true for both.
+        Field("supports_https_traffic_only", "properties.supportsHttpsTrafficOnly", default=True),
+        Field("allow_shared_key_access", "properties.allowSharedKeyAccess", default=True),
+        Field("minimum_tls_version", "properties.minimumTlsVersion", norm=norm_ci),
+        Field("allow_blob_public_access", "properties.allowBlobPublicAccess"),
+        Field("allow_cross_tenant_replication", "properties.allowCrossTenantReplication"),
+        Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci),
+        Field(
+            "network_acls",
+            "properties.networkAcls",
+            norm=NETWORK_ACLS_RULES,
+            default=DEFAULT_NETWORK_ACLS,
+            read=network_acls_shape,
+            write=network_acls_body,
+        ),
+        Field("primary_endpoints", "properties.primaryEndpoints", default={}, read_only=True),
+    )
 
     def __init__(
-        self, module, name, resource_group, append_tags=True, purge_blob_containers=False, force_delete_nonempty=False
+        self,
+        module,
+        name,
+        resource_group,
+        location=None,
+        append_tags=True,
+        purge_blob_containers=False,
+        force_delete_nonempty=False,
     ):
-        super().__init__(name, module.check_mode)
-        self.module = module
-        self.resource_group = resource_group
-        self.client = module.client(StorageManagementClient)
-        self.rules = dict(STORAGE_RULES, **tag_rules(append_tags))
-        if purge_blob_containers:
-            self.rules["blob_containers"] = ListByKey("name", exclusive=True)
+        super().__init__(module, name, resource_group, location, append_tags)
+        self.rules["blob_containers"] = ListByKey("name", exclusive=purge_blob_containers)
+        self.rules["blob_containers.public_access"] = norm_ci
         self.purge_blob_containers = purge_blob_containers
         self.force_delete_nonempty = force_delete_nonempty
-        self.location = None
 
-    # -- reading ----------------------------------------------------------------------------
-    def read(self):
-        body = self.module.read(self.label, self.client.storage_accounts.get_properties, self.resource_group, self.name)
-        if body is None:
-            return None
-        blob_service = None
-        containers = None
-        if norm_ci(body.get("kind")) in BLOB_KINDS:
-            blob_service = (
-                self.module.read(
-                    f"blob service of {self.label}",
-                    self.client.blob_services.get_service_properties,
-                    self.resource_group,
-                    self.name,
-                )
-                or {}
+    @classmethod
+    def desired_from(cls, params, access_rule_tenant=None):
+        """The declared options, with the firewall, the blob service properties and the containers in shape form
+        (``access_rule_tenant``: the tenant of a resource access rule that names none)."""
+        desired = super().desired_from(params)
+        containers = params.get("blob_containers")
+        desired.update(
+            prune(
+                {
+                    "network_acls": desired_network_acls(params.get("network_acls"), access_rule_tenant),
+                    "blob_service_properties": desired_blob_service(params.get("blob_service_properties")),
+                    "blob_containers": None if containers is None else normalise_containers(containers)[0],
+                }
             )
-            with self.module.azure_errors("list the blob containers of", self.label):
-                containers = [
-                    rest_dict(item) for item in self.client.blob_containers.list(self.resource_group, self.name)
-                ]
-        return storage_account_shape(body, blob_service, containers)
+        )
+        if params.get("kind") == "FileStorage":
+            # A file-shares-only account has no blob service to configure.
+            desired.pop("blob_service_properties", None)
+        return desired
+
+    @classmethod
+    def shape(cls, body, blob_service=None, containers=None):
+        """The account as the module returns it, with its blob service properties and containers when given."""
+        shape = super().shape(body)
+        if shape is not None and blob_service is not None:
+            shape["blob_service_properties"] = blob_service_shape(blob_service)
+        if shape is not None and containers is not None:
+            shape["blob_containers"] = [container_shape(item) for item in containers]
+        return shape
+
+    # -- transport: azure-mgmt-storage -------------------------------------------------------
+    @property
+    def client(self):
+        return self.module.client(StorageManagementClient)
+
+    def get_raw(self):
+        return self.client.storage_accounts.get_properties(self.resource_group, self.name)
+
+    def put(self, body, action="create"):
+        self.module.wait(
+            action, self.label, self.client.storage_accounts.begin_create, self.resource_group, self.name, body
+        )
+
+    def patch(self, body):
+        self.module.call(
+            "update", self.label, self.client.storage_accounts.update, self.resource_group, self.name, body
+        )
+
+    def remove(self):
+        self.module.call("delete", self.label, self.client.storage_accounts.delete, self.resource_group, self.name)
+
+    # -- the blob service and its containers ------------------------------------------------------
+    def read(self):
+        shape = super().read()
+        if shape is None or norm_ci(shape.get("kind")) not in BLOB_KINDS:
+            return shape
+        blob_service = (
+            self.module.read(
+                f"blob service of {self.label}",
+                self.client.blob_services.get_service_properties,
+                self.resource_group,
+                self.name,
+            )
+            or {}
+        )
+        with self.module.azure_errors("list the blob containers of", self.label):
+            containers = [rest_dict(item) for item in self.client.blob_containers.list(self.resource_group, self.name)]
+        return self.shape(self.raw, blob_service, containers)
+
+    def predict_create(self, desired):
+        shape = super().predict_create(desired)
+        shape["blob_service_properties"] = merge(
+            blob_service_shape({}), desired.get("blob_service_properties"), self.rules, "blob_service_properties"
+        )
+        shape["blob_containers"] = merge([], desired.get("blob_containers"), self.rules, "blob_containers")
+        return settle_prediction(shape)
+
+    def predict_update(self, desired, current):
+        return settle_prediction(merge(current, desired, self.rules))
+
+    def create(self, desired):
+        """Create the account, then set what its creation leaves out (blob service properties, containers)."""
+        super().create(desired)
+        current = self.read()
+        if current is None:
+            self.module.fail_json(msg=f"{self.label} was created but cannot be read back; run again.")
+        differences = compare(desired, current, self.rules)
+        if differences:
+            self.update(desired, current, differences)
+
+    def update(self, desired, current, differences):
+        super().update(desired, current, differences)
+        if differences.touches("blob_service_properties"):
+            self.module.call(
+                "set the blob service properties of",
+                self.label,
+                self.client.blob_services.set_service_properties,
+                self.resource_group,
+                self.name,
+                blob_service_body(self.predict_update(desired, current)["blob_service_properties"]),
+            )
+        if differences.touches("blob_containers"):
+            self._update_containers(desired, current)
 
     # -- refusals ---------------------------------------------------------------------------
     def check(self, desired, current):
+        """The declared refusals (location, kind); a new account's global name (in check mode, where no create
+        would tell); a move between Standard and Premium."""
         if current is None:
             if self.check_mode:
                 self._check_name_available()
             return
-        location = desired.get("location")
-        if location and norm_location(location) != norm_location(current.get("location")):
-            raise Refusal(
-                "{} is in {} and cannot move to {}: an account's location is fixed at creation.".format(
-                    self.label, current.get("location"), location
-                )
-            )
-        kind = desired.get("kind")
-        if kind and norm_ci(kind) != norm_ci(current.get("kind")):
-            raise Refusal(
-                "{} is of kind {} and this module does not change it to {}: a kind change is either impossible or, "
-                "from Storage/BlobStorage to StorageV2, a one-way upgrade. Set kind: {}, or upgrade the account "
-                "deliberately (az storage account update --set kind=StorageV2 --access-tier Hot) and then set kind: "
-                "StorageV2.".format(self.label, current.get("kind"), kind, current.get("kind"))
-            )
+        super().check(desired, current)
         sku = desired.get("sku")
         if sku and _tier(sku) != _tier(current.get("sku")):
             raise Refusal(
@@ -384,93 +434,6 @@ class StorageAccount(GroupedResource):
                 f"{self.label} still holds {len(containers)} blob container(s) ({names}{more}); deleting the "
                 "account deletes their data for good. Set force_delete_nonempty: true to delete it anyway."
             )
-
-    # -- prediction -------------------------------------------------------------------------
-    def create_body(self, desired):
-        properties = {}
-        for key, rest in ACCOUNT_PROPERTIES.items():
-            if desired.get(key) is not None:
-                properties[rest] = desired[key]
-        if desired.get("network_acls") is not None:
-            acls = merge(network_acls_shape(None), desired["network_acls"], self.rules, "network_acls")
-            properties["networkAcls"] = network_acls_body(acls)
-        body = {
-            "location": self.create_location(desired),
-            "kind": desired.get("kind") or "StorageV2",
-            "sku": {"name": desired.get("sku") or DEFAULT_SKU},
-            "properties": properties,
-        }
-        if desired.get("tags"):
-            body["tags"] = desired["tags"]
-        return body
-
-    def predict_create(self, desired):
-        body = self.create_body(desired)
-        body["id"] = self.resource_id
-        body["name"] = self.name
-        body["properties"]["provisioningState"] = "Succeeded"
-        shape = storage_account_shape(body, {}, [])
-        if desired.get("blob_service_properties"):
-            shape["blob_service_properties"] = merge(
-                shape["blob_service_properties"],
-                desired["blob_service_properties"],
-                self.rules,
-                "blob_service_properties",
-            )
-        if desired.get("blob_containers"):
-            shape["blob_containers"] = merge([], desired["blob_containers"], self.rules, "blob_containers")
-        return settle_prediction(shape)
-
-    def predict_update(self, desired, current):
-        return settle_prediction(merge(current, desired, self.rules))
-
-    # -- writing ----------------------------------------------------------------------------
-    def create(self, desired):
-        self.module.wait(
-            "create",
-            self.label,
-            self.client.storage_accounts.begin_create,
-            self.resource_group,
-            self.name,
-            self.create_body(desired),
-        )
-        current = self.read()
-        if current is None:
-            self.module.fail_json(msg=f"{self.label} was created but cannot be read back; run again.")
-        differences = compare(desired, current, self.rules)
-        if differences:
-            self.update(desired, current, differences)
-
-    def update(self, desired, current, differences):
-        after = self.predict_update(desired, current)
-        account = {}
-        properties = {}
-        for key in differences.top_level():
-            if key == "tags":
-                account["tags"] = after.get("tags") or {}
-            elif key == "sku":
-                account["sku"] = {"name": after["sku"]}
-            elif key == "network_acls":
-                properties["networkAcls"] = network_acls_body(after["network_acls"])
-            elif key in ACCOUNT_PROPERTIES:
-                properties[ACCOUNT_PROPERTIES[key]] = after[key]
-        if properties:
-            account["properties"] = properties
-        if account:
-            self.module.call(
-                "update", self.label, self.client.storage_accounts.update, self.resource_group, self.name, account
-            )
-        if differences.touches("blob_service_properties"):
-            self.module.call(
-                "set the blob service properties of",
-                self.label,
-                self.client.blob_services.set_service_properties,
-                self.resource_group,
-                self.name,
-                blob_service_body(after["blob_service_properties"]),
-            )
-        if differences.touches("blob_containers"):
-            self._update_containers(desired, current)
 
     def _update_containers(self, desired, current):
         have = dict((item["name"], item) for item in current.get("blob_containers") or [])
@@ -510,6 +473,3 @@ class StorageAccount(GroupedResource):
                         self.name,
                         name,
                     )
-
-    def delete(self, current):
-        self.module.call("delete", self.label, self.client.storage_accounts.delete, self.resource_group, self.name)

@@ -267,14 +267,10 @@ diff:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._key_vault import KeyVault, desired_network_acls
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._validate import KEY_VAULT_RETENTION_DAYS
 
 
 def main():
@@ -316,23 +312,10 @@ def main():
         module.validate_name("key_vault", params["name"])
         module.check_ip_rules((params["network_acls"] or {}).get("ip_rules"), "key_vault")
     retention = params["soft_delete_retention_in_days"]
-    if retention is not None and not 7 <= retention <= 90:
-        module.fail_json(msg=f"soft_delete_retention_in_days must be between 7 and 90, got {retention}")
+    low, high = KEY_VAULT_RETENTION_DAYS
+    if retention is not None and not low <= retention <= high:
+        module.fail_json(msg=f"soft_delete_retention_in_days must be between {low} and {high}, got {retention}")
 
-    network_acls, ignore_missing = desired_network_acls(params["network_acls"])
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "sku": params["sku"],
-            "tenant_id": params["tenant_id"],
-            "enable_rbac_authorization": params["enable_rbac_authorization"],
-            "public_network_access": params["public_network_access"],
-            "soft_delete_retention_in_days": retention,
-            "enable_purge_protection": params["enable_purge_protection"],
-            "network_acls": network_acls,
-        }
-    )
     vault = KeyVault(
         module,
         params["name"],
@@ -342,8 +325,8 @@ def main():
         recover=params["recover"],
         purge=params["purge"],
     )
-    vault.ignore_missing = ignore_missing
-    result = module.run_reconcile(reconcile, vault, desired, params["state"])
+    vault.ignore_missing = desired_network_acls(params["network_acls"])[1]
+    result = module.run_reconcile(reconcile, vault, KeyVault.desired_from(params), params["state"])
     module.exit_json(changed=result["changed"], diff=result["diff"], key_vault=result["resource"])
 
 

@@ -98,9 +98,9 @@ deleted_key_vaults:
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._key_vault import (
+    KeyVault,
     KeyVaultManagementClient,
     deleted_vault_shape,
-    key_vault_shape,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
@@ -142,7 +142,7 @@ def main():
     vaults = []
     if group or not name:
         bodies = module.read_resources("key vault", client.vaults, name, group, list_all="list_by_subscription")
-        vaults = [dict(key_vault_shape(body), access_policies=_access_policies(body)) for body in bodies]
+        vaults = [dict(KeyVault.shape(body), access_policies=_access_policies(body)) for body in bodies]
 
     result = dict(changed=False, key_vaults=vaults)
     if params["include_deleted"]:

@@ -323,21 +323,14 @@ diff:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._naming import name_errors
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
-from ansible_collections.mlops.azure.plugins.module_utils._storage_account import (
-    StorageAccount,
-    desired_blob_service,
-    desired_network_acls,
-    normalise_containers,
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._storage_account import StorageAccount, normalise_containers
+from ansible_collections.mlops.azure.plugins.module_utils._validate import (
+    MAX_STORAGE_TAG_NAME,
+    STORAGE_SOFT_DELETE_DAYS,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._validate import MAX_STORAGE_TAG_NAME
 
 SKUS = [
     "Standard_LRS",
@@ -411,42 +404,23 @@ def main():
     module = AzureModule(argument_spec=argument_spec, supports_check_mode=True, tag_name_limit=MAX_STORAGE_TAG_NAME)
     params = module.params
 
-    containers = None
     if params["blob_containers"] is not None:
-        containers, problems = normalise_containers(params["blob_containers"], name_errors)
+        problems = normalise_containers(params["blob_containers"], name_errors)[1]
         if problems:
             module.fail_json(msg="blob_containers: " + "; ".join(problems), name_errors=problems)
     if params["state"] == "present":
         module.validate_name("storage_account", params["name"])
         module.check_ip_rules((params["network_acls"] or {}).get("ip_rules"), "storage_account")
+        low, high = STORAGE_SOFT_DELETE_DAYS
         for policy in ("delete_retention_policy", "container_delete_retention_policy"):
             days = ((params["blob_service_properties"] or {}).get(policy) or {}).get("days")
-            if days is not None and not 1 <= days <= 365:
-                module.fail_json(msg=f"blob_service_properties.{policy}.days must be between 1 and 365, got {days}")
+            if days is not None and not low <= days <= high:
+                module.fail_json(
+                    msg=f"blob_service_properties.{policy}.days must be between {low} and {high}, got {days}"
+                )
 
     access_rules = (params["network_acls"] or {}).get("resource_access_rules") or []
     access_rule_tenant = module.tenant_id if any(not rule.get("tenant_id") for rule in access_rules) else None
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "kind": params["kind"],
-            "sku": params["sku"],
-            "access_tier": params["access_tier"],
-            "supports_https_traffic_only": params["supports_https_traffic_only"],
-            "minimum_tls_version": params["minimum_tls_version"],
-            "allow_blob_public_access": params["allow_blob_public_access"],
-            "allow_shared_key_access": params["allow_shared_key_access"],
-            "allow_cross_tenant_replication": params["allow_cross_tenant_replication"],
-            "public_network_access": params["public_network_access"],
-            "network_acls": desired_network_acls(params["network_acls"], access_rule_tenant),
-            "blob_service_properties": desired_blob_service(params["blob_service_properties"]),
-            "blob_containers": containers,
-        }
-    )
-    if params["kind"] == "FileStorage":
-        # A file-shares-only account has no blob service to configure.
-        desired.pop("blob_service_properties", None)
     account = StorageAccount(
         module,
         params["name"],
@@ -455,6 +429,7 @@ def main():
         purge_blob_containers=params["purge_blob_containers"],
         force_delete_nonempty=params["force_delete_nonempty"],
     )
+    desired = StorageAccount.desired_from(params, access_rule_tenant)
     result = module.run_reconcile(reconcile, account, desired, params["state"])
     module.exit_json(changed=result["changed"], diff=result["diff"], storage_account=result["resource"])
 

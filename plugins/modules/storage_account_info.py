@@ -70,7 +70,6 @@ from ansible_collections.mlops.azure.plugins.module_utils._azure_module import A
 from ansible_collections.mlops.azure.plugins.module_utils._storage_account import (
     StorageAccount,
     StorageManagementClient,
-    storage_account_shape,
 )
 
 
@@ -97,10 +96,10 @@ def main():
     accounts = []
     for body in bodies:
         if params["show_blob_details"]:
-            ids = storage_account_shape(body)
+            ids = StorageAccount.shape(body)
             accounts.append(StorageAccount(module, ids["name"], ids["resource_group"]).read())
         else:
-            accounts.append(storage_account_shape(body))
+            accounts.append(StorageAccount.shape(body))
     module.exit_json(changed=False, storage_accounts=[account for account in accounts if account is not None])
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from ansible_collections.mlops.azure.plugins.module_utils._key_vault import (
-    KeyVault,
-    create_body,
-    desired_network_acls,
-    key_vault_shape,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._key_vault import KeyVault, desired_network_acls
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
 from azure_fakes import FakeModule, NotFound, Poller, Recorder
 
@@ -110,7 +105,7 @@ def make_vault(client, check_mode=False, **options):
 
 
 def test_shape_fills_service_defaults():
-    shape = key_vault_shape(vault_body())
+    shape = KeyVault.shape(vault_body())
     assert shape["resource_group"] == "rg1"
     assert shape["enable_soft_delete"] is True
     assert shape["soft_delete_retention_in_days"] == 90
@@ -126,14 +121,14 @@ def test_shape_fills_service_defaults():
 
 
 def test_ip_rule_spelled_either_way_is_no_change():
-    current = key_vault_shape(vault_body(networkAcls={"defaultAction": "Deny", "ipRules": [{"value": "1.2.3.4/32"}]}))
+    current = KeyVault.shape(vault_body(networkAcls={"defaultAction": "Deny", "ipRules": [{"value": "1.2.3.4/32"}]}))
     acls, _ignore = desired_network_acls({"default_action": "deny", "ip_rules": ["1.2.3.4"]})
     vault = make_vault(FakeClient())
     assert not compare({"network_acls": acls}, current, vault.rules)
 
 
 def test_lower_cased_subnet_ids_are_no_change():
-    current = key_vault_shape(vault_body(networkAcls={"virtualNetworkRules": [{"id": SUBNET.lower()}]}))
+    current = KeyVault.shape(vault_body(networkAcls={"virtualNetworkRules": [{"id": SUBNET.lower()}]}))
     acls, ignore = desired_network_acls(
         {"virtual_network_rules": [{"id": SUBNET, "ignore_missing_vnet_service_endpoint": True}]}
     )
@@ -149,12 +144,10 @@ def test_create_body():
             "virtual_network_rules": [{"id": SUBNET, "ignore_missing_vnet_service_endpoint": True}],
         }
     )
-    body = create_body(
-        {"enable_rbac_authorization": True, "network_acls": acls, "enable_purge_protection": False},
-        "t",
-        "westeurope",
-        ignore,
-    )
+    vault = make_vault(FakeClient())
+    vault.module.tenant_id = "t"
+    vault.ignore_missing = ignore
+    body = vault.body({"enable_rbac_authorization": True, "network_acls": acls, "enable_purge_protection": False})
     props = body["properties"]
     assert props["sku"] == {"family": "A", "name": "standard"}
     assert props["tenantId"] == "t" and props["accessPolicies"] == []

@@ -14,7 +14,6 @@ from ansible_collections.mlops.azure.plugins.module_utils._storage_account impor
     desired_network_acls,
     network_acls_body,
     normalise_containers,
-    storage_account_shape,
 )
 from azure_fakes import FakeModule, NotFound, Poller, Recorder
 
@@ -135,7 +134,7 @@ def test_bypass_flags():
 
 
 def test_shape_defaults_and_ip_canonical_form():
-    shape = storage_account_shape(
+    shape = StorageAccount.shape(
         {
             "id": ACCOUNT_ID,
             "name": "st1",
@@ -267,3 +266,10 @@ def test_delete_with_containers_needs_the_option():
     assert client.recorder.writes == []
     assert reconcile(make_account(client, force_delete_nonempty=True), {}, state="absent")["changed"]
     assert client.recorder.writes == ["storage_accounts.delete"]
+
+
+def test_create_without_kind_or_sku_sends_what_azure_requires():
+    client = FakeClient()
+    reconcile(make_account(client), {"location": "westeurope", "minimum_tls_version": "TLS1_2"})
+    ((_name, (_group, _account, body)),) = [c for c in client.recorder.calls if c[0] == "storage_accounts.begin_create"]
+    assert body["kind"] == "StorageV2" and body["sku"] == {"name": "Standard_LRS"}
