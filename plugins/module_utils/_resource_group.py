@@ -10,11 +10,7 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
-
-ResourceManagementClient = optional_import(
-    "azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"
-)
+from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
 
 
 def resource_group_shape(body):
@@ -30,18 +26,6 @@ def resource_group_shape(body):
         "managed_by": body.get("managedBy"),
         "provisioning_state": properties.get("provisioningState"),
     }
-
-
-def resource_group_location(module, name):
-    """The location of resource group ``name`` (used as the default location of resources in it)."""
-    client = module.client(ResourceManagementClient)
-    body = module.read(f"resource group '{name}'", client.resource_groups.get, name)
-    if body is None:
-        module.fail_json(
-            msg=f"Resource group '{name}' does not exist, so no location can be taken from it: create it first "
-            "(mlops.azure.resource_group) or set location."
-        )
-    return body.get("location")
 
 
 class ResourceGroup(AzureResource):
