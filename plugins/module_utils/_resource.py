@@ -39,7 +39,8 @@ def set_path(body, path, value):
 class Field:
     """One setting of a resource: module option ``option`` at REST path ``path``.
 
-    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``);
+    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``); for a nested
+      setting, a dict of its keys' rules (``{"ip_rules": ListOf(norm_ip)}``);
     - ``default``: the value Azure reports when the body leaves it out (so an unset value still compares);
     - ``create_only``: the sentence that says why the setting cannot change after creation (the change is refused
       before any write);
@@ -116,7 +117,11 @@ class ArmResource(GroupedResource):
     def field_rules(cls):
         rules = {"location": norm_location}
         for field in cls.fields:
-            if field.norm is not None:
+            if isinstance(field.norm, dict):
+                # A nested setting: its keys' rules, at option.key.
+                for key, rule in field.norm.items():
+                    rules[f"{field.option}.{key}"] = rule
+            elif field.norm is not None:
                 rules[field.option] = field.norm
         return rules
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import norm_ci, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
+    ListOf,
+    compare,
+    norm_ci,
+    norm_location,
+    reconcile,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
 from azure_fakes import FakeModule, NotFound, Poller
 
@@ -176,3 +182,16 @@ def test_delete_runs_the_declared_operation_with_its_arguments():
     resource, widgets, _module = widget(HELD)
     resource.remove(force=True)
     assert widgets.writes == [("delete", "rg1", "w1", {"force": True})]
+
+
+def test_a_nested_setting_declares_the_rules_of_its_keys():
+    class Nested(Widget):
+        fields = (Field("firewall", "properties.firewall", norm={"action": norm_ci, "ips": ListOf()}),)
+
+    assert Nested.field_rules() == {
+        "location": norm_location,
+        "firewall.action": norm_ci,
+        "firewall.ips": Nested.fields[0].norm["ips"],
+    }
+    current = {"firewall": {"action": "Deny", "ips": ["b", "a"]}}
+    assert not compare({"firewall": {"action": "deny", "ips": ["a", "b"]}}, current, Nested.field_rules())
