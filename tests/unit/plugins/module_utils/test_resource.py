@@ -195,3 +195,42 @@ def test_a_nested_setting_declares_the_rules_of_its_keys():
     }
     current = {"firewall": {"action": "Deny", "ips": ["b", "a"]}}
     assert not compare({"firewall": {"action": "deny", "ips": ["a", "b"]}}, current, Nested.field_rules())
+
+
+class FakeGroups:
+    """``resource_groups`` of the resource client: a group is addressed by its name alone."""
+
+    def __init__(self, stored=None):
+        self.stored = copy.deepcopy(stored)
+        self.calls = []
+
+    def get(self, name):
+        self.calls.append(("get", name, None))
+        if self.stored is None:
+            raise NotFound()
+        return copy.deepcopy(self.stored)
+
+    def create_or_update(self, name, body):
+        self.calls.append(("put", name, copy.deepcopy(body)))
+        self.stored = dict(copy.deepcopy(body), id=f"/subscriptions/{SUB}/resourceGroups/{name}", name=name)
+        self.stored["properties"] = {"provisioningState": "Succeeded"}
+        return self.stored
+
+
+def test_a_resource_group_is_declared_without_a_group_of_its_own():
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
+
+    groups = FakeGroups()
+    client = type("Client", (), {"resource_groups": groups})()
+    group = ResourceGroup(FakeModule(client), "rg-new")
+    assert group.label == "resource group 'rg-new'"
+    result = reconcile(group, {"location": "westeurope", "tags": {"a": "1"}})
+    assert groups.calls[1] == ("put", "rg-new", {"location": "westeurope", "tags": {"a": "1"}})
+    assert result["resource"] == {
+        "id": f"/subscriptions/{SUB}/resourceGroups/rg-new",
+        "name": "rg-new",
+        "location": "westeurope",
+        "tags": {"a": "1"},
+        "managed_by": None,
+        "provisioning_state": "Succeeded",
+    }
