@@ -23,7 +23,6 @@ import copy
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_path, norm_location, prune, tag_rules
-from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
 from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages, parse_resource_id
 
 
@@ -34,6 +33,14 @@ def set_path(body, path, value):
     for part in parts[:-1]:
         node = node.setdefault(part, {})
     node[parts[-1]] = copy.deepcopy(value)
+
+
+def _resource_client_class():
+    """The resource client of the generic by-id transport. Imported here: a resource declared on ``SdkResource``
+    loads only its own management SDK."""
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
+
+    return ResourceManagementClient
 
 
 class Field:
@@ -234,7 +241,7 @@ class ArmResource(GroupedResource):
     # -- transport: ARM's generic by-id operations ----------------------------------------------
     @property
     def client(self):
-        return self.module.client(ResourceManagementClient)
+        return self.module.client(_resource_client_class())
 
     def get_raw(self):
         return self.client.resources.get_by_id(self.resource_id, api_version=self.api_version)
@@ -270,7 +277,7 @@ class ArmResource(GroupedResource):
         if resource_group:
             scope += f"/resourceGroups/{resource_group}"
             where = f"resource group '{resource_group}'"
-        client = module.client(ResourceManagementClient)
+        client = module.client(_resource_client_class())
         return list_pages(
             module, client, f"{scope}/providers/{cls.arm_type}", cls.api_version, f"the {cls.kind}s of {where}"
         )
