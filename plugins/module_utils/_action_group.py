@@ -1,6 +1,11 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Azure Monitor action groups: REST <-> shape conversion, webhook URI redaction and the reconcile resource."""
+"""Azure Monitor action groups, declared on the resource kit (``_resource.py``) over ``azure-mgmt-monitor``, and
+webhook URI redaction.
+
+The service takes no PATCH: every update is a PUT of the whole group, which carries Azure's copy of what this module
+does not manage (other receiver kinds, receiver settings) along with the user's receivers.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +13,21 @@ import copy
 import hashlib
 from urllib.parse import urlsplit
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    ListByKey,
-    Refusal,
-    norm_location,
-    tag_rules,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import ListByKey, Refusal
+from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
+from ansible_collections.mlops.azure.plugins.module_utils._validate import ACTION_GROUP_SHORT_NAME_LENGTH
 
 MonitorManagementClient = optional_import("azure.mgmt.monitor", "MonitorManagementClient", "azure-mgmt-monitor")
 
 ACTION_GROUP_TYPE = "Microsoft.Insights/actionGroups"
 DEFAULT_LOCATION = "Global"
-MAX_SHORT_NAME = 12
+MAX_SHORT_NAME = ACTION_GROUP_SHORT_NAME_LENGTH[1]
 
 # shape key -> REST key, per receiver kind.
 EMAIL_FIELDS = {"name": "name", "email_address": "emailAddress", "use_common_alert_schema": "useCommonAlertSchema"}
 WEBHOOK_FIELDS = {"name": "name", "service_uri": "serviceUri", "use_common_alert_schema": "useCommonAlertSchema"}
-RECEIVERS = {
-    "email_receivers": ("emailReceivers", EMAIL_FIELDS),
-    "webhook_receivers": ("webhookReceivers", WEBHOOK_FIELDS),
-}
-
-ACTION_GROUP_RULES = {
-    "location": norm_location,
-    "email_receivers": ListByKey("name", exclusive=True),
-    "webhook_receivers": ListByKey("name", exclusive=True),
-}
+RECEIVER_OPTIONS = ("email_receivers", "webhook_receivers")
 
 
 def short_name_errors(short_name):
@@ -52,68 +44,43 @@ def short_name_errors(short_name):
     return []
 
 
-def _receiver_shape(item, fields):
-    shape = dict((key, item.get(rest)) for key, rest in fields.items())
-    shape["use_common_alert_schema"] = bool(shape.get("use_common_alert_schema"))
-    return shape
-
-
-def action_group_shape(body):
-    """An action group's REST JSON as the module returns it (webhook URIs not yet redacted)."""
-    if body is None:
-        return None
-    props = body.get("properties") or {}
-    shape = {
-        "id": body.get("id"),
-        "name": body.get("name"),
-        "resource_group": parse_resource_id(body.get("id")).get("resource_group"),
-        "location": body.get("location"),
-        "tags": body.get("tags") or {},
-        "group_short_name": props.get("groupShortName"),
-        "enabled": props.get("enabled") is not False,
-    }
-    for key, (rest, fields) in RECEIVERS.items():
-        shape[key] = [_receiver_shape(item, fields) for item in props.get(rest) or []]
-    return shape
-
-
 def fill_receiver_defaults(shape):
     """Receivers the user added without ``use_common_alert_schema`` get Azure's default (false)."""
-    for key in RECEIVERS:
+    for key in RECEIVER_OPTIONS:
         for item in shape.get(key) or []:
             if item.get("use_common_alert_schema") is None:
                 item["use_common_alert_schema"] = False
     return shape
 
 
-def _receivers_body(items, current_items, fields):
-    """REST receivers from shape items; settings this module does not manage are kept from Azure's copy."""
-    current_by_name = dict(((item.get("name") or ""), item) for item in current_items or [])
-    result = []
-    for item in items or []:
-        body = copy.deepcopy(current_by_name.get(item["name"], {}))
-        body.pop("status", None)  # read-only
-        for key, rest in fields.items():
-            value = item.get(key)
-            if value is None:
-                body.pop(rest, None)
-            else:
-                body[rest] = value
-        result.append(body)
-    return result
+def receivers(fields):
+    """``read`` and ``write`` of a receiver list whose items map shape keys to REST keys by ``fields``. A written
+    receiver keeps the settings this module does not manage from Azure's copy of the receiver of the same name."""
 
+    def read(items):
+        shapes = [dict((key, item.get(rest)) for key, rest in fields.items()) for item in items]
+        for shape in shapes:
+            shape["use_common_alert_schema"] = bool(shape.get("use_common_alert_schema"))
+        return shapes
 
-def action_group_body(shape, current_body=None):
-    """The PUT body for the shape ``shape``; other receiver kinds and settings are kept from ``current_body``."""
-    current_body = current_body or {}
-    props = copy.deepcopy(current_body.get("properties") or {})
-    props.pop("provisioningState", None)
-    props["groupShortName"] = shape["group_short_name"]
-    props["enabled"] = shape.get("enabled") is not False
-    for key, (rest, fields) in RECEIVERS.items():
-        props[rest] = _receivers_body(shape.get(key), props.get(rest), fields)
-    # A PUT replaces the whole resource: the tags are always sent, as the shape has them.
-    return {"location": shape.get("location") or DEFAULT_LOCATION, "tags": shape.get("tags") or {}, "properties": props}
+    def write(items, held):
+        held_by_name = dict(((item.get("name") or ""), item) for item in held or [])
+        result = []
+        for item in items:
+            body = copy.deepcopy(held_by_name.get(item["name"], {}))
+            body.pop("status", None)  # read-only
+            for key, rest in fields.items():
+                value = item.get(key)
+                if key == "use_common_alert_schema" and value is None:
+                    value = False
+                if value is None:
+                    body.pop(rest, None)
+                else:
+                    body[rest] = value
+            result.append(body)
+        return result
+
+    return {"read": read, "write": write}
 
 
 def redact_uri(uri):
@@ -141,25 +108,51 @@ def redact_shape(shape):
     return result
 
 
-class ActionGroup(GroupedResource):
+class ActionGroup(SdkResource):
     kind = "action group"
     arm_type = ACTION_GROUP_TYPE
-    immutable = {
-        "location": "An action group's location is fixed at creation: delete it and create it again to move it.",
-    }
+    location_fixed = "An action group's location is fixed at creation: delete it and create it again to move it."
+    provisioning_state_path = None
+    sdk_client = MonitorManagementClient
+    sdk_operations = "action_groups"
+    sdk_create = "create_or_update"
+    sdk_update = None
+    sdk_delete = "delete"
+    fields = (
+        Field("group_short_name", "properties.groupShortName"),
+        Field("enabled", "properties.enabled", default=True, create_default=True),
+        Field(
+            "email_receivers",
+            "properties.emailReceivers",
+            norm=ListByKey("name", exclusive=True),
+            default=[],
+            create_default=[],
+            **receivers(EMAIL_FIELDS),
+        ),
+        Field(
+            "webhook_receivers",
+            "properties.webhookReceivers",
+            norm=ListByKey("name", exclusive=True),
+            default=[],
+            create_default=[],
+            **receivers(WEBHOOK_FIELDS),
+        ),
+    )
 
-    def __init__(self, module, name, resource_group, append_tags=True):
-        super().__init__(name, module.check_mode)
-        self.module = module
-        self.resource_group = resource_group
-        self.client = module.client(MonitorManagementClient)
-        self.rules = dict(ACTION_GROUP_RULES, **tag_rules(append_tags))
-        self.current_body = None
+    def create_location(self, desired):
+        """``Global`` unless the user names a region (not one of the subscription's locations, so not checked)."""
+        return desired.get("location") or DEFAULT_LOCATION
 
-    def read(self):
-        body = self.module.read(self.label, self.client.action_groups.get, self.resource_group, self.name)
-        self.current_body = body
-        return action_group_shape(body)
+    def fields_body(self, shape, options=None, location=None, held=None):
+        """A PUT replaces the whole group: it carries Azure's copy of the settings this module does not manage, and
+        the tags, always, as the shape has them."""
+        body = super().fields_body(shape, options, location, held)
+        properties = copy.deepcopy((held or {}).get("properties") or {})
+        properties.pop("provisioningState", None)
+        properties.update(body.get("properties") or {})
+        body["properties"] = properties
+        body["tags"] = shape.get("tags") or {}
+        return body
 
     def check(self, desired, current):
         if current is None and not desired.get("group_short_name"):
@@ -168,34 +161,5 @@ class ActionGroup(GroupedResource):
             )
         super().check(desired, current)
 
-    def predict_create(self, desired):
-        shape = {
-            "id": self.resource_id,
-            "name": self.name,
-            "resource_group": self.resource_group,
-            "location": desired.get("location") or DEFAULT_LOCATION,
-            "tags": desired.get("tags") or {},
-            "group_short_name": desired.get("group_short_name"),
-            "enabled": desired.get("enabled") is not False,
-        }
-        for key in RECEIVERS:
-            shape[key] = copy.deepcopy(desired.get(key) or [])
-        return fill_receiver_defaults(shape)
-
     def predict_update(self, desired, current):
         return fill_receiver_defaults(super().predict_update(desired, current))
-
-    def _put(self, action, shape, current_body):
-        body = action_group_body(shape, current_body)
-        self.module.call(
-            action, self.label, self.client.action_groups.create_or_update, self.resource_group, self.name, body
-        )
-
-    def create(self, desired):
-        self._put("create", self.predict_create(desired), None)
-
-    def update(self, desired, current, differences):
-        self._put("update", self.predict_update(desired, current), self.current_body)
-
-    def delete(self, current):
-        self.module.call("delete", self.label, self.client.action_groups.delete, self.resource_group, self.name)

@@ -349,7 +349,7 @@ class GroupedResource(AzureResource):
             return desired["location"]
         if self.location is None:
             # Imported here: the resource group SDK is only loaded by modules that need the group's location.
-            from ansible_collections.mlops.azure.plugins.module_utils._resource_group import resource_group_location
+            from ansible_collections.mlops.azure.plugins.module_utils._resource_client import resource_group_location
 
             self.location = resource_group_location(self.module, self.resource_group)
         return self.location

@@ -1,6 +1,7 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Container registries: REST <-> shape conversion, the SKU rules and the reconcile resource.
+"""Container registries, declared on the resource kit (``_resource.py``) over ``azure-mgmt-containerregistry``, and
+the SKU rules.
 
 Premium-only features (firewall, trusted-service bypass, disabling public access or export, zone redundancy)
 are refused on a Basic or Standard registry before anything is sent: the predicted registry (current settings
@@ -11,19 +12,16 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     ListOf,
     Refusal,
     canonical_ip,
     get_path,
-    merge,
     norm_ci,
     norm_ip,
-    norm_location,
-    tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
 
 ContainerRegistryManagementClient = optional_import(
     "azure.mgmt.containerregistry", "ContainerRegistryManagementClient", "azure-mgmt-containerregistry"
@@ -32,26 +30,6 @@ ContainerRegistryManagementClient = optional_import(
 REGISTRY_TYPE = "Microsoft.ContainerRegistry/registries"
 DEFAULT_SKU = "Standard"
 SKUS = ["Basic", "Standard", "Premium"]
-
-# shape key -> REST property (under properties) for the plain settings.
-PLAIN_PROPERTIES = {
-    "admin_user_enabled": "adminUserEnabled",
-    "anonymous_pull_enabled": "anonymousPullEnabled",
-    "public_network_access": "publicNetworkAccess",
-    "network_rule_bypass_options": "networkRuleBypassOptions",
-    "zone_redundancy": "zoneRedundancy",
-}
-
-REGISTRY_RULES = {
-    "location": norm_location,
-    "sku": norm_ci,
-    "public_network_access": norm_ci,
-    "network_rule_bypass_options": norm_ci,
-    "zone_redundancy": norm_ci,
-    "export_policy": norm_ci,
-    "network_rule_set.default_action": norm_ci,
-    "network_rule_set.ip_rules": ListOf(norm_ip),
-}
 
 # What every registry has when the Premium-only features are not in use.
 NEUTRAL = {
@@ -62,6 +40,7 @@ NEUTRAL = {
     "export_policy": "enabled",
     "zone_redundancy": "Disabled",
 }
+PREMIUM_ONLY = tuple(sorted(set(path.split(".")[0] for path in NEUTRAL)))
 
 PREMIUM_WHY = {
     "network_rule_set.default_action": "a registry firewall (network_rule_set)",
@@ -75,67 +54,36 @@ PREMIUM_WHY = {
 
 
 def network_rule_set_shape(rule_set):
-    rule_set = rule_set or {}
     return {
         "default_action": rule_set.get("defaultAction") or "Allow",
         "ip_rules": [canonical_ip(rule.get("value")) for rule in rule_set.get("ipRules") or []],
     }
 
 
-def network_rule_set_body(shape):
+def network_rule_set_body(shape, held=None):
     return {
         "defaultAction": shape.get("default_action") or "Allow",
         "ipRules": [{"action": "Allow", "value": value} for value in shape.get("ip_rules") or []],
     }
 
 
-def container_registry_shape(body):
-    """A registry's REST JSON as the module returns it, with the service's defaults filled in."""
-    if body is None:
-        return None
-    props = body.get("properties") or {}
-    policies = props.get("policies") or {}
-    ids = parse_resource_id(body.get("id"))
-    return {
-        "id": body.get("id"),
-        "name": body.get("name"),
-        "resource_group": ids.get("resource_group"),
-        "location": body.get("location"),
-        "tags": body.get("tags") or {},
-        "sku": (body.get("sku") or {}).get("name"),
-        "login_server": props.get("loginServer"),
-        "admin_user_enabled": bool(props.get("adminUserEnabled")),
-        "anonymous_pull_enabled": bool(props.get("anonymousPullEnabled")),
-        "public_network_access": props.get("publicNetworkAccess") or "Enabled",
-        "network_rule_set": network_rule_set_shape(props.get("networkRuleSet")),
-        "network_rule_bypass_options": props.get("networkRuleBypassOptions") or "AzureServices",
-        "export_policy": (policies.get("exportPolicy") or {}).get("status") or "enabled",
-        "zone_redundancy": props.get("zoneRedundancy") or "Disabled",
-        "data_endpoint_enabled": bool(props.get("dataEndpointEnabled")),
-        "creation_date": props.get("creationDate"),
-        "provisioning_state": props.get("provisioningState"),
-    }
-
-
-def desired_network_rule_set(rule_set):
-    if rule_set is None:
-        return None
-    shape = {}
-    if rule_set.get("default_action") is not None:
-        shape["default_action"] = rule_set["default_action"]
-    if rule_set.get("ip_rules") is not None:
-        shape["ip_rules"] = [canonical_ip(value) for value in rule_set["ip_rules"]]
-    return shape
+def export_policy_body(status, held):
+    """``properties.policies`` with the export policy's status: an update keeps the other policies (quarantine,
+    trust, retention) as Azure holds them."""
+    policies = copy.deepcopy(held or {})
+    policies["exportPolicy"] = dict(policies.get("exportPolicy") or {}, status=status)
+    return policies
 
 
 def premium_problems(after):
     """The Premium-only features ``after`` (a predicted registry) uses, as sentences, when it is not Premium."""
     problems = []
+    rules = ContainerRegistry.field_rules()
     sku = norm_ci(after.get("sku") or DEFAULT_SKU)
     if sku != "premium":
         for path, neutral in NEUTRAL.items():
             value = get_path(after, path)
-            rule = REGISTRY_RULES.get(path)
+            rule = rules.get(path)
             if isinstance(rule, ListOf):
                 same = rule.key(value) == rule.key(neutral)
             else:
@@ -149,77 +97,69 @@ def premium_problems(after):
     return problems
 
 
-def create_body(desired, location):
-    """The PUT body that creates a registry from the desired shape.
-
-    A Basic or Standard registry is sent none of the Premium-only settings (by then they are at their
-    neutral values, or the change was refused).
-    """
-    sku = desired.get("sku") or DEFAULT_SKU
-    premium = norm_ci(sku) == "premium"
-    properties = {}
-    for key, rest in PLAIN_PROPERTIES.items():
-        if desired.get(key) is not None and (premium or key not in NEUTRAL):
-            properties[rest] = desired[key]
-    if desired.get("network_rule_set") is not None and premium:
-        rule_set = merge(network_rule_set_shape(None), desired["network_rule_set"], REGISTRY_RULES, "network_rule_set")
-        properties["networkRuleSet"] = network_rule_set_body(rule_set)
-    if desired.get("export_policy") is not None and premium:
-        properties["policies"] = {"exportPolicy": {"status": desired["export_policy"]}}
-    body = {"location": location, "sku": {"name": sku}, "properties": properties}
-    if desired.get("tags"):
-        body["tags"] = desired["tags"]
-    return body
-
-
-def update_body(after, differences, current_raw=None):
-    """The PATCH body for the top-level settings that differ, taken from the predicted ``after`` shape."""
-    body = {}
-    properties = {}
-    for key in differences.top_level():
-        if key == "tags":
-            body["tags"] = after.get("tags") or {}
-        elif key == "sku":
-            body["sku"] = {"name": after["sku"]}
-        elif key == "network_rule_set":
-            properties["networkRuleSet"] = network_rule_set_body(after["network_rule_set"])
-        elif key == "export_policy":
-            # Keep the other policies (quarantine, trust, retention) as they are.
-            policies = copy.deepcopy(((current_raw or {}).get("properties") or {}).get("policies") or {})
-            policies["exportPolicy"] = dict(policies.get("exportPolicy") or {}, status=after["export_policy"])
-            properties["policies"] = policies
-        elif key in PLAIN_PROPERTIES:
-            properties[PLAIN_PROPERTIES[key]] = after[key]
-    if properties:
-        body["properties"] = properties
-    return body
-
-
-class ContainerRegistry(GroupedResource):
+class ContainerRegistry(SdkResource):
     kind = "container registry"
+    plural = "container registries"
     arm_type = REGISTRY_TYPE
-    immutable = {
-        "location": "A registry's location is fixed at creation: create a new registry (and geo-replicate if "
-        "needed) to use another location.",
-        "zone_redundancy": "Zone redundancy is chosen when the registry is created: create a new registry to "
-        "change it.",
-    }
+    location_fixed = (
+        "A registry's location is fixed at creation: create a new registry (and geo-replicate if needed) to use "
+        "another location."
+    )
+    sdk_client = ContainerRegistryManagementClient
+    sdk_operations = "registries"
+    sdk_create = "begin_create"
+    fields = (
+        Field("sku", "sku.name", norm=norm_ci, create_default=DEFAULT_SKU),
+        Field("login_server", "properties.loginServer", read_only=True),
+        Field("admin_user_enabled", "properties.adminUserEnabled", default=False),
+        Field("anonymous_pull_enabled", "properties.anonymousPullEnabled", default=False),
+        Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
+        Field(
+            "network_rule_set",
+            "properties.networkRuleSet",
+            norm={"default_action": norm_ci, "ip_rules": ListOf(norm_ip)},
+            default={"default_action": "Allow", "ip_rules": []},
+            read=network_rule_set_shape,
+            write=network_rule_set_body,
+        ),
+        Field(
+            "network_rule_bypass_options", "properties.networkRuleBypassOptions", norm=norm_ci, default="AzureServices"
+        ),
+        Field(
+            "export_policy",
+            "properties.policies",
+            norm=norm_ci,
+            default="enabled",
+            read=lambda policies: (policies.get("exportPolicy") or {}).get("status"),
+            write=export_policy_body,
+        ),
+        Field(
+            "zone_redundancy",
+            "properties.zoneRedundancy",
+            norm=norm_ci,
+            default="Disabled",
+            create_only="Zone redundancy is chosen when the registry is created: create a new registry to change it.",
+        ),
+        Field("data_endpoint_enabled", "properties.dataEndpointEnabled", read_only=True, default=False),
+        Field("creation_date", "properties.creationDate", read_only=True),
+    )
 
-    def __init__(self, module, name, resource_group, location=None, append_tags=True):
-        super().__init__(name, module.check_mode)
-        self.module = module
-        self.resource_group = resource_group
-        self.location = location
-        self.client = module.client(ContainerRegistryManagementClient)
-        self.rules = dict(REGISTRY_RULES, **tag_rules(append_tags))
-        self.raw = None
+    @classmethod
+    def desired_from(cls, params):
+        """IP rules as Azure stores them (``1.2.3.4/32`` is sent as ``1.2.3.4``)."""
+        desired = super().desired_from(params)
+        rule_set = desired.get("network_rule_set") or {}
+        if rule_set.get("ip_rules") is not None:
+            rule_set["ip_rules"] = [canonical_ip(value) for value in rule_set["ip_rules"]]
+        return desired
 
-    # -- reading ----------------------------------------------------------------------------
-    def read(self):
-        self.raw = self.module.read(self.label, self.client.registries.get, self.resource_group, self.name)
-        return container_registry_shape(self.raw)
+    def body(self, shape, differences=None):
+        """A Basic or Standard registry is created with none of the Premium-only settings (by then they are at
+        their neutral values, or the change was refused)."""
+        if differences is None and norm_ci(shape.get("sku") or DEFAULT_SKU) != "premium":
+            shape = dict(shape, **dict.fromkeys(PREMIUM_ONLY))
+        return super().body(shape, differences)
 
-    # -- refusals ---------------------------------------------------------------------------
     def check(self, desired, current):
         super().check(desired, current)
         after = self.predict_create(desired) if current is None else self.predict_update(desired, current)
@@ -232,36 +172,9 @@ class ContainerRegistry(GroupedResource):
                 )
             raise Refusal("{}: {}.{}".format(self.label, "; ".join(problems), advice))
         if current is None:
-            self._check_name_available()
-
-    def _check_name_available(self):
-        self.check_name_available(
-            self.client.registries.check_name_availability,
-            REGISTRY_TYPE,
-            "Registry names are global across all of Azure (the login server is NAME.azurecr.io): choose another name.",
-        )
-
-    # -- prediction -------------------------------------------------------------------------
-    def predict_create(self, desired):
-        body = create_body(desired, self.create_location(desired))
-        body["id"] = self.resource_id
-        body["name"] = self.name
-        body["properties"]["provisioningState"] = "Succeeded"
-        return container_registry_shape(body)
-
-    # -- writing ----------------------------------------------------------------------------
-    def create(self, desired):
-        body = create_body(desired, self.create_location(desired))
-        self.module.wait(
-            "create", self.label, self.client.registries.begin_create, self.resource_group, self.name, body
-        )
-
-    def update(self, desired, current, differences):
-        after = self.predict_update(desired, current)
-        body = update_body(after, differences, self.raw)
-        self.module.wait(
-            "update", self.label, self.client.registries.begin_update, self.resource_group, self.name, body
-        )
-
-    def delete(self, current):
-        self.module.wait("delete", self.label, self.client.registries.begin_delete, self.resource_group, self.name)
+            self.check_name_available(
+                self.operations.check_name_availability,
+                REGISTRY_TYPE,
+                "Registry names are global across all of Azure (the login server is NAME.azurecr.io): choose another "
+                "name.",
+            )

@@ -52,8 +52,9 @@ def network_acls_shape(acls):
 DEFAULT_NETWORK_ACLS = network_acls_shape({})
 
 
-def network_acls_body(shape):
-    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults). The subnets that skip the
+def network_acls_body(shape, held=None):
+    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults; what Azure ``held`` is replaced
+    whole, as the field's ``write`` allows). The subnets that skip the
     service-endpoint check are marked by ``KeyVault.body``."""
     shape = merge(DEFAULT_NETWORK_ACLS, shape, NETWORK_ACLS_RULES)
     body = {
@@ -113,7 +114,7 @@ class KeyVault(ArmResource):
             norm=norm_ci,
             create_default=DEFAULT_SKU,
             read=lambda sku: sku.get("name"),
-            write=lambda name: {"family": "A", "name": name},
+            write=lambda name, _held: {"family": "A", "name": name},
         ),
         Field("vault_uri", "properties.vaultUri", read_only=True),
         Field("enable_rbac_authorization", "properties.enableRbacAuthorization", default=False),
@@ -127,7 +128,10 @@ class KeyVault(ArmResource):
         ),
         # Azure accepts only true: false is the absence of the property.
         Field(
-            "enable_purge_protection", "properties.enablePurgeProtection", default=False, write=lambda on: on or None
+            "enable_purge_protection",
+            "properties.enablePurgeProtection",
+            default=False,
+            write=lambda on, _held: on or None,
         ),
         Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
         Field(

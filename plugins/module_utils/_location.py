@@ -57,7 +57,7 @@ def subscription_locations(module):
     cached = getattr(module, "_subscription_locations", None)
     if cached is None:
         # Imported here: only a module that checks a location loads the resource SDK for it.
-        from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+        from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
 
         cached = list_locations(module, module.client(ResourceManagementClient))
         module._subscription_locations = cached

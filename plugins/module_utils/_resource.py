@@ -12,8 +12,9 @@ the hooks it needs.
 The transport is ARM's generic by-id operations of ``azure-mgmt-resource`` (``resources.get_by_id``,
 ``begin_create_or_update_by_id``, ``begin_update_by_id``, ``begin_delete_by_id``) at the resource type's own
 ``api_version``: the same pipeline, credential, retries and long-running-operation polling as every management SDK,
-with no SDK of its own to install. A resource that has a management SDK can override ``get_raw``, ``put``,
-``patch`` and ``remove`` (and ``client``): ``azure-mgmt-resource`` is then never imported.
+with no SDK of its own to install. A resource that has a management SDK declares it on ``SdkResource`` instead
+(the client class, its operations group and the names of its get, create, update and delete operations), and the
+same kit sends the same REST JSON bodies through that SDK.
 """
 
 from __future__ import annotations
@@ -25,14 +26,6 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_
 from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages, parse_resource_id
 
 
-def _resource_client_class():
-    """``azure-mgmt-resource``'s client class, imported on first use: a module whose resource speaks its own
-    management SDK (Key Vault, storage) loads only that SDK."""
-    from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
-
-    return ResourceManagementClient
-
-
 def set_path(body, path, value):
     """Set the value at a dotted ``path`` of a REST body, creating the dicts on the way."""
     parts = path.split(".")
@@ -42,19 +35,30 @@ def set_path(body, path, value):
     node[parts[-1]] = copy.deepcopy(value)
 
 
+def _resource_client_class():
+    """The resource client of the generic by-id transport. Imported here: a resource declared on ``SdkResource``
+    loads only its own management SDK."""
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
+
+    return ResourceManagementClient
+
+
 class Field:
     """One setting of a resource: module option ``option`` at REST path ``path``.
 
-    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``); for a dict
-      option, a dict of its keys' rules (``{"default_action": norm_ci, "ip_rules": ListOf(norm_ip)}``);
+    - ``norm``: how values compare (a normaliser such as ``norm_ci``, or a rule such as ``ListOf``); for a nested
+      setting, a dict of its keys' rules (``{"ip_rules": ListOf(norm_ip)}``);
     - ``default``: the value Azure reports when the body leaves it out (so an unset value still compares);
-    - ``create_default``: the value sent at creation when the option is not set (a value Azure requires);
-    - ``read`` / ``write``: when the REST value has another form than the option's, the function from the REST
-      value (present) to the option's, and back (``None``: leave the path out of the body);
     - ``create_only``: the sentence that says why the setting cannot change after creation (the change is refused
       before any write);
     - ``read_only``: returned in the shape, never sent (ids, endpoints, identity principal);
-    - ``patch``: whether the PATCH of an update may carry it (it always goes in the create).
+    - ``patch``: whether the PATCH of an update may carry it (it always goes in the create);
+    - ``read``: how the REST value (when there is one) becomes the shape's value (a ``None`` result takes the
+      default), for a nested or list setting whose shape differs from its REST JSON;
+    - ``write``: the reverse, ``write(value, held)``: the REST value to send for the shape's ``value``; ``held`` is
+      the REST value Azure holds at ``path`` when an update is built (``None`` for a create), so a setting Azure
+      replaces whole can keep what the module does not manage;
+    - ``create_default``: what a create sends when the option is unset (a setting the service needs at creation).
     """
 
     def __init__(
@@ -66,9 +70,9 @@ class Field:
         create_only=None,
         read_only=False,
         patch=True,
-        create_default=None,
         read=None,
         write=None,
+        create_default=None,
     ):
         self.option = option
         self.path = path
@@ -77,9 +81,9 @@ class Field:
         self.create_only = create_only
         self.read_only = read_only
         self.patch = patch
-        self.create_default = create_default
         self.read = read
         self.write = write
+        self.create_default = create_default
 
     def __repr__(self):
         return f"Field({self.option!r}, {self.path!r})"
@@ -92,11 +96,16 @@ class ArmResource(GroupedResource):
     - ``arm_type``: ``Provider/type`` (``"Microsoft.MachineLearningServices/workspaces"``);
     - ``api_version``: the REST api-version the generic operations speak;
     - ``fields``: the ``Field`` table;
-    - ``location_fixed``: the sentence that refuses a move (every resource type here is fixed at creation).
+    - ``location_fixed``: the sentence that refuses a move (every resource type here is fixed at creation);
+    - ``patch_together``: groups of options an update sends together when one of them differs (settings that share
+      one REST object Azure replaces whole, such as a SKU's name and capacity);
+    - ``provisioning_state_path``: where the REST body holds the provisioning state (``None``: the type has none).
     """
 
     api_version = None
     fields = ()
+    patch_together = ()
+    provisioning_state_path = "properties.provisioningState"
     # Text in the error of a failed operation -> what to do (for refusals a service reports through the operation).
     operation_hints = {}
     location_fixed = "Azure fixes a resource's location at creation: create a new one to use another location."
@@ -116,7 +125,9 @@ class ArmResource(GroupedResource):
         rules = {"location": norm_location}
         for field in cls.fields:
             if isinstance(field.norm, dict):
-                rules.update((f"{field.option}.{key}", rule) for key, rule in field.norm.items())
+                # A nested setting: its keys' rules, at option.key.
+                for key, rule in field.norm.items():
+                    rules[f"{field.option}.{key}"] = rule
             elif field.norm is not None:
                 rules[field.option] = field.norm
         return rules
@@ -156,16 +167,32 @@ class ArmResource(GroupedResource):
             if value is not None and field.read is not None:
                 value = field.read(value)
             result[field.option] = copy.deepcopy(field.default) if value is None else value
-        result["provisioning_state"] = get_path(body, "properties.provisioningState")
+        if cls.provisioning_state_path:
+            result["provisioning_state"] = get_path(body, cls.provisioning_state_path)
         return result
 
     def body(self, shape, differences=None):
         """The REST body for ``shape``: every writable field (a create), or only the top-level options that
-        differ and may be patched (``differences``, an update)."""
-        options = None if differences is None else set(differences.top_level())
+        differ and may be patched (``differences``, an update, with the options ``patch_together`` groups)."""
+        if differences is None:
+            return self.fields_body(shape, location=self.create_location(shape))
+        options = set(differences.top_level())
+        for group in self.patch_together:
+            if options.intersection(group):
+                options.update(group)
+        return self.fields_body(shape, options, held=self.raw or {})
+
+    def put_body(self, after):
+        """The PUT body that updates the resource to ``after`` (the predicted shape) as a whole: every writable
+        field, its location as it is, and what ``Field.write`` keeps of the settings Azure holds."""
+        return self.fields_body(after, location=after.get("location"), held=self.raw or {})
+
+    def fields_body(self, shape, options=None, location=None, held=None):
+        """The REST body of ``shape``'s fields: all of them (``options`` None) or those named in ``options``,
+        ``location`` when given; ``held`` (Azure's REST JSON) makes it an update's body."""
         body = {}
-        if options is None:
-            body["location"] = self.create_location(shape)
+        if location is not None:
+            body["location"] = location
         if (options is None and shape.get("tags")) or (options is not None and "tags" in options):
             body["tags"] = shape.get("tags") or {}
         for field in self.fields:
@@ -175,9 +202,9 @@ class ArmResource(GroupedResource):
                 continue
             value = shape.get(field.option)
             if value is None and options is None:
-                value = field.create_default
+                value = copy.deepcopy(field.create_default)
             if value is not None and field.write is not None:
-                value = field.write(value)
+                value = field.write(value, None if held is None else get_path(held, field.path))
             if value is not None:
                 set_path(body, field.path, value)
         return body
@@ -191,7 +218,8 @@ class ArmResource(GroupedResource):
         body = self.body(desired)
         body["id"] = self.resource_id
         body["name"] = self.name
-        set_path(body, "properties.provisioningState", "Succeeded")
+        if self.provisioning_state_path:
+            set_path(body, self.provisioning_state_path, "Succeeded")
         shape = self.shape(body)
         for field in self.fields:
             if field.read_only and field.default is None:
@@ -269,3 +297,85 @@ class ArmResource(GroupedResource):
             raw_response_hook=lambda response: statuses.append(response.http_response.status_code),
         )
         return statuses[0] if statuses else None
+
+
+class SdkResource(ArmResource):
+    """A resource declared on the kit whose transport is its management SDK: the same bodies (REST JSON, which the
+    SDKs accept), sent through the SDK's operations. Declared by class attributes, besides ``ArmResource`` 's:
+
+    - ``sdk_client``: the management client class (``optional_import``: a missing package fails clearly);
+    - ``sdk_operations``: the client's operations group (``"workspaces"``);
+    - ``sdk_get``, ``sdk_create``, ``sdk_update``, ``sdk_delete``: the names of its operations. A name that starts
+      with ``begin_`` is a long-running operation the module waits for; ``sdk_update = None`` means the service
+      takes no PATCH and every update is a PUT of the whole resource (``put_body``), as is an update that changes a
+      field the PATCH may not carry (``Field(patch=False)``);
+    - ``update_action``: how messages name the PATCH (``"update"``);
+    - ``plural``: several of ``kind`` in messages (default: ``kind`` + "s").
+
+    The operations take the resource group and the name (``sdk_args``), then the body.
+    """
+
+    sdk_client = None
+    sdk_operations = None
+    sdk_get = "get"
+    sdk_create = "begin_create_or_update"
+    sdk_update = "begin_update"
+    sdk_delete = "begin_delete"
+    update_action = "update"
+    plural = None
+
+    @property
+    def client(self):
+        return self.module.client(self.sdk_client)
+
+    @property
+    def operations(self):
+        return getattr(self.client, self.sdk_operations)
+
+    @property
+    def sdk_args(self):
+        """What the SDK's operations take before the body: the resource group and the name."""
+        return (self.resource_group, self.name)
+
+    def sdk_call(self, action, operation, *args, **kwargs):
+        """Run the SDK ``operation`` on this resource; wait for it when it is long-running (``begin_*``)."""
+        func = getattr(self.operations, operation)
+        if operation.startswith("begin_"):
+            return self.module.wait(
+                action, self.label, func, *self.sdk_args, *args, hints=self.operation_hints, **kwargs
+            )
+        return self.module.call(action, self.label, func, *self.sdk_args, *args, **kwargs)
+
+    def get_raw(self):
+        return getattr(self.operations, self.sdk_get)(*self.sdk_args)
+
+    def put(self, body, action="create"):
+        self.sdk_call(action, self.sdk_create, body)
+
+    def patch(self, body):
+        self.sdk_call(self.update_action, self.sdk_update, body)
+
+    def remove(self, **params):
+        """DELETE the resource (``params``: the SDK operation's keyword arguments), waiting when long-running."""
+        self.sdk_call("delete", self.sdk_delete, **params)
+
+    def update(self, desired, current, differences):
+        options = set(differences.top_level())
+        whole = self.sdk_update is None or any(
+            field.option in options and not field.patch for field in self.fields if not field.read_only
+        )
+        if not whole:
+            super().update(desired, current, differences)
+            return
+        self.put(self.put_body(self.predict_update(desired, current)), action="update")
+
+    @classmethod
+    def find_raw(cls, module, name=None, resource_group=None):
+        """What an ``_info`` module returns, as REST JSON: the resource ``name`` of ``resource_group`` (none when it
+        does not exist), every one of ``resource_group``, or every one of the subscription."""
+        operations = getattr(module.client(cls.sdk_client), cls.sdk_operations)
+        return module.read_resources(cls.kind, operations, name, resource_group, cls.plural)
+
+    @classmethod
+    def list_raw(cls, module, resource_group=None):
+        return cls.find_raw(module, resource_group=resource_group)

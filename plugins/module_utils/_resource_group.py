@@ -1,93 +1,56 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Resource groups: thin SDK helpers, the REST -> shape conversion and the reconcile resource."""
+"""Resource groups, declared on the resource kit (``_resource.py``) over ``azure-mgmt-resource``.
+
+A resource group is the one resource here that is not in a resource group: its label, id, shape and SDK arguments
+leave the group out.
+"""
 
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
-    AzureResource,
-    Refusal,
-    norm_location,
-    tag_rules,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
-
-ResourceManagementClient = optional_import(
-    "azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"
-)
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal
+from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
+from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
 
 
-def resource_group_shape(body):
-    """A resource group's REST JSON as the module returns it."""
-    if body is None:
-        return None
-    properties = body.get("properties") or {}
-    return {
-        "id": body.get("id"),
-        "name": body.get("name"),
-        "location": body.get("location"),
-        "tags": body.get("tags") or {},
-        "managed_by": body.get("managedBy"),
-        "provisioning_state": properties.get("provisioningState"),
-    }
-
-
-def resource_group_location(module, name):
-    """The location of resource group ``name`` (used as the default location of resources in it)."""
-    client = module.client(ResourceManagementClient)
-    body = module.read(f"resource group '{name}'", client.resource_groups.get, name)
-    if body is None:
-        module.fail_json(
-            msg=f"Resource group '{name}' does not exist, so no location can be taken from it: create it first "
-            "(mlops.azure.resource_group) or set location."
-        )
-    return body.get("location")
-
-
-class ResourceGroup(AzureResource):
+class ResourceGroup(SdkResource):
     kind = "resource group"
-    immutable = {
-        "location": "A resource group's location is fixed at creation: create a new group to use another location.",
-    }
+    location_fixed = "A resource group's location is fixed at creation: create a new group to use another location."
+    sdk_client = ResourceManagementClient
+    sdk_operations = "resource_groups"
+    sdk_create = "create_or_update"
+    sdk_update = "update"
+    fields = (Field("managed_by", "managedBy", read_only=True),)
 
     def __init__(self, module, name, append_tags=True, force_delete_nonempty=False):
-        super().__init__(name, module.check_mode)
-        self.module = module
-        self.client = module.client(ResourceManagementClient)
-        self.rules = dict(location=norm_location, **tag_rules(append_tags))
+        super().__init__(module, name, None, append_tags=append_tags)
         self.force_delete_nonempty = force_delete_nonempty
 
-    def read(self):
-        return resource_group_shape(self.module.read(self.label, self.client.resource_groups.get, self.name))
+    # -- not in a resource group ----------------------------------------------------------------
+    @property
+    def label(self):
+        return f"{self.kind} '{self.name}'"
 
+    @property
+    def resource_id(self):
+        return f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.name}"
+
+    @property
+    def sdk_args(self):
+        return (self.name,)
+
+    @classmethod
+    def shape(cls, body):
+        shape = super().shape(body)
+        if shape is not None:
+            del shape["resource_group"]
+        return shape
+
+    # -- refusals -------------------------------------------------------------------------------
     def check(self, desired, current):
         if current is None and not desired.get("location"):
             raise Refusal(f"{self.label} does not exist: set location to create it.")
-        if current is None:
-            self.module.check_location(desired["location"])
         super().check(desired, current)
-
-    def predict_create(self, desired):
-        shape = {
-            "id": f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.name}",
-            "name": self.name,
-            "location": desired.get("location"),
-            "tags": desired.get("tags") or {},
-            "managed_by": None,
-            "provisioning_state": "Succeeded",
-        }
-        return shape
-
-    def create(self, desired):
-        body = {"location": desired["location"]}
-        if desired.get("tags"):
-            body["tags"] = desired["tags"]
-        self.module.call("create", self.label, self.client.resource_groups.create_or_update, self.name, body)
-
-    def update(self, desired, current, differences):
-        after = self.predict_update(desired, current)
-        body = {"tags": after.get("tags") or {}}
-        self.module.call("update", self.label, self.client.resource_groups.update, self.name, body)
 
     def check_absent(self, current):
         if self.force_delete_nonempty:
@@ -103,6 +66,3 @@ class ResourceGroup(AzureResource):
                 f"{self.label} still holds resources (for example {first}); deleting it deletes them all. Set "
                 "force_delete_nonempty=true to delete the group with everything in it."
             )
-
-    def delete(self, current):
-        self.module.wait("delete", self.label, self.client.resource_groups.begin_delete, self.name)

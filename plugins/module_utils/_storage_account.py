@@ -73,8 +73,9 @@ def network_acls_shape(acls):
 DEFAULT_NETWORK_ACLS = network_acls_shape({})
 
 
-def network_acls_body(shape):
-    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults)."""
+def network_acls_body(shape, held=None):
+    """The REST ``networkAcls`` of ``shape`` (what it leaves out: Azure's defaults; what Azure ``held`` is replaced
+    whole, as the field's ``write`` allows)."""
     shape = merge(DEFAULT_NETWORK_ACLS, shape, NETWORK_ACLS_RULES)
     body = {
         "defaultAction": shape["default_action"],

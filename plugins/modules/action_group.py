@@ -212,19 +212,8 @@ from ansible_collections.mlops.azure.plugins.module_utils._action_group import (
     redact_shape,
     short_name_errors,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
-
-
-def _receivers(items, fields):
-    if items is None:
-        return None
-    return [dict((field, item.get(field)) for field in fields) for item in items]
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 
 
 def _duplicate_receiver_names(params):
@@ -283,22 +272,8 @@ def main():
                 refused=True,
             )
 
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "group_short_name": params["group_short_name"],
-            "enabled": params["enabled"],
-            "email_receivers": _receivers(
-                params["email_receivers"], ("name", "email_address", "use_common_alert_schema")
-            ),
-            "webhook_receivers": _receivers(
-                params["webhook_receivers"], ("name", "service_uri", "use_common_alert_schema")
-            ),
-        }
-    )
     group = ActionGroup(module, params["name"], params["resource_group"], append_tags=params["append_tags"])
-    result = module.run_reconcile(reconcile, group, desired, params["state"])
+    result = module.run_reconcile(reconcile, group, ActionGroup.desired_from(params), params["state"])
     diff = dict((key, redact_shape(value)) for key, value in result["diff"].items())
     module.exit_json(changed=result["changed"], diff=diff, action_group=redact_shape(result["resource"]))
 

@@ -211,18 +211,9 @@ diff:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._app_insights import (
-    INGESTION_MODE,
-    RETENTION_DAYS,
-    AppInsights,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._app_insights import RETENTION_DAYS, AppInsights
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 
 
 def main():
@@ -256,20 +247,6 @@ def main():
         )
     if params["state"] == "present":
         module.validate_name("app_insights", params["name"])
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "kind": params["kind"],
-            "application_type": params["application_type"],
-            "workspace_resource_id": params["workspace_resource_id"],
-            "ingestion_mode": INGESTION_MODE,
-            "disable_local_auth": params["disable_local_auth"],
-            "public_network_access_for_ingestion": params["public_network_access_for_ingestion"],
-            "public_network_access_for_query": params["public_network_access_for_query"],
-            "retention_in_days": params["retention_in_days"],
-        }
-    )
     component = AppInsights(
         module,
         params["name"],
@@ -277,7 +254,7 @@ def main():
         location=params["location"],
         append_tags=params["append_tags"],
     )
-    result = module.run_reconcile(reconcile, component, desired, params["state"])
+    result = module.run_reconcile(reconcile, component, AppInsights.desired_from(params), params["state"])
     output = dict(changed=result["changed"], diff=result["diff"], app_insights=result["resource"])
     if params["return_connection_string"] and params["state"] == "present":
         output.update(component.secrets())

@@ -116,11 +116,7 @@ connection_strings:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._app_insights import (
-    ApplicationInsightsManagementClient,
-    app_insights_shape,
-    component_secrets,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._app_insights import AppInsights, component_secrets
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 
 
@@ -141,9 +137,8 @@ def main():
             msg="return_connection_string needs no_log: true on the task, so the connection strings never reach "
             "the output or the logs."
         )
-    client = module.client(ApplicationInsightsManagementClient)
-    bodies = module.read_resources("Application Insights component", client.components, name, group)
-    result = dict(changed=False, app_insights=[app_insights_shape(body) for body in bodies])
+    bodies = AppInsights.find_raw(module, name, group)
+    result = dict(changed=False, app_insights=[AppInsights.shape(body) for body in bodies])
     if module.params["return_connection_string"]:
         result["connection_strings"] = dict((body.get("id"), component_secrets(body)) for body in bodies)
     module.exit_json(**result)

@@ -230,18 +230,9 @@ diff:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._container_registry import (
-    SKUS,
-    ContainerRegistry,
-    desired_network_rule_set,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._container_registry import SKUS, ContainerRegistry
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 
 
 def main():
@@ -274,20 +265,6 @@ def main():
     module.check_ip_rules(
         (params["network_rule_set"] or {}).get("ip_rules"), "container_registry", "network_rule_set.ip_rules"
     )
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "sku": params["sku"],
-            "admin_user_enabled": params["admin_user_enabled"],
-            "anonymous_pull_enabled": params["anonymous_pull_enabled"],
-            "public_network_access": params["public_network_access"],
-            "network_rule_set": desired_network_rule_set(params["network_rule_set"]),
-            "network_rule_bypass_options": params["network_rule_bypass_options"],
-            "export_policy": params["export_policy"],
-            "zone_redundancy": params["zone_redundancy"],
-        }
-    )
     registry = ContainerRegistry(
         module,
         params["name"],
@@ -295,7 +272,7 @@ def main():
         location=params["location"],
         append_tags=params["append_tags"],
     )
-    result = module.run_reconcile(reconcile, registry, desired, params["state"])
+    result = module.run_reconcile(reconcile, registry, ContainerRegistry.desired_from(params), params["state"])
     module.exit_json(changed=result["changed"], diff=result["diff"], container_registry=result["resource"])
 
 

@@ -103,10 +103,7 @@ container_registries:
 """
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
-from ansible_collections.mlops.azure.plugins.module_utils._container_registry import (
-    ContainerRegistryManagementClient,
-    container_registry_shape,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._container_registry import ContainerRegistry
 
 
 def main():
@@ -117,9 +114,8 @@ def main():
     )
     name = module.params["name"]
     group = module.params["resource_group"]
-    client = module.client(ContainerRegistryManagementClient)
-    bodies = module.read_resources("container registry", client.registries, name, group, "container registries")
-    module.exit_json(changed=False, container_registries=[container_registry_shape(body) for body in bodies])
+    bodies = ContainerRegistry.find_raw(module, name, group)
+    module.exit_json(changed=False, container_registries=[ContainerRegistry.shape(body) for body in bodies])
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ locations:
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._location import list_locations, location_shape, matches
-from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceManagementClient
+from ansible_collections.mlops.azure.plugins.module_utils._resource_client import ResourceManagementClient
 
 
 def main():

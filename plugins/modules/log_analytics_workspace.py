@@ -182,18 +182,13 @@ diff:
   type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
 from ansible_collections.mlops.azure.plugins.module_utils._log_analytics_workspace import (
     CAPACITY_RESERVATION_LEVELS,
     SKUS,
     LogAnalyticsWorkspace,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 
 
 def main():
@@ -220,19 +215,6 @@ def main():
         quota = params["daily_quota_gb"]
         if quota is not None and quota != -1 and quota <= 0:
             module.fail_json(msg=f"daily_quota_gb must be more than 0, or -1 for no cap, got {quota}")
-    desired = prune(
-        {
-            "location": params["location"],
-            "tags": string_tags(params["tags"]),
-            "sku": params["sku"],
-            "capacity_reservation_level": params["capacity_reservation_level"],
-            "retention_in_days": params["retention_in_days"],
-            "daily_quota_gb": params["daily_quota_gb"],
-            "disable_local_auth": params["disable_local_auth"],
-            "public_network_access_for_ingestion": params["public_network_access_for_ingestion"],
-            "public_network_access_for_query": params["public_network_access_for_query"],
-        }
-    )
     workspace = LogAnalyticsWorkspace(
         module,
         params["name"],
@@ -241,7 +223,7 @@ def main():
         append_tags=params["append_tags"],
         force=params["force"],
     )
-    result = module.run_reconcile(reconcile, workspace, desired, params["state"])
+    result = module.run_reconcile(reconcile, workspace, LogAnalyticsWorkspace.desired_from(params), params["state"])
     module.exit_json(changed=result["changed"], diff=result["diff"], log_analytics_workspace=result["resource"])
 
 

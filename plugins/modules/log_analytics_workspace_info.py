@@ -93,10 +93,7 @@ log_analytics_workspaces:
 """
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
-from ansible_collections.mlops.azure.plugins.module_utils._log_analytics_workspace import (
-    LogAnalyticsManagementClient,
-    log_analytics_workspace_shape,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._log_analytics_workspace import LogAnalyticsWorkspace
 
 
 def main():
@@ -107,9 +104,8 @@ def main():
     )
     name = module.params["name"]
     group = module.params["resource_group"]
-    client = module.client(LogAnalyticsManagementClient)
-    bodies = module.read_resources("Log Analytics workspace", client.workspaces, name, group)
-    module.exit_json(changed=False, log_analytics_workspaces=[log_analytics_workspace_shape(body) for body in bodies])
+    bodies = LogAnalyticsWorkspace.find_raw(module, name, group)
+    module.exit_json(changed=False, log_analytics_workspaces=[LogAnalyticsWorkspace.shape(body) for body in bodies])
 
 
 if __name__ == "__main__":

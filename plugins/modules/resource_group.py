@@ -109,13 +109,8 @@ diff:
       type: dict
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import (
-    STATE_ARGSPEC,
-    TAGS_ARGSPEC,
-    AzureModule,
-    string_tags,
-)
-from ansible_collections.mlops.azure.plugins.module_utils._reconcile import prune, reconcile
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import STATE_ARGSPEC, TAGS_ARGSPEC, AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._reconcile import reconcile
 from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
 
 
@@ -138,8 +133,7 @@ def main():
         append_tags=params["append_tags"],
         force_delete_nonempty=params["force_delete_nonempty"],
     )
-    desired = prune({"location": params["location"], "tags": string_tags(params["tags"])})
-    result = module.run_reconcile(reconcile, group, desired, params["state"])
+    result = module.run_reconcile(reconcile, group, ResourceGroup.desired_from(params), params["state"])
     module.exit_json(changed=result["changed"], diff=result["diff"], resource_group=result["resource"])
 
 

@@ -72,10 +72,7 @@ resource_groups:
 """
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, string_tags
-from ansible_collections.mlops.azure.plugins.module_utils._resource_group import (
-    ResourceManagementClient,
-    resource_group_shape,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
 from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
@@ -91,13 +88,13 @@ def main():
     )
     name = module.params["name"]
     tags = string_tags(module.params["tags"]) or {}
-    client = module.client(ResourceManagementClient)
     if name:
-        body = module.read(f"resource group '{name}'", client.resource_groups.get, name)
-        groups = [resource_group_shape(body)] if body is not None else []
+        group = ResourceGroup(module, name).read()
+        groups = [group] if group is not None else []
     else:
+        operations = module.client(ResourceGroup.sdk_client).resource_groups
         with module.azure_errors("list", f"the resource groups of subscription {module.subscription_id}"):
-            groups = [resource_group_shape(rest_dict(item)) for item in client.resource_groups.list()]
+            groups = [ResourceGroup.shape(rest_dict(item)) for item in operations.list()]
     groups = [group for group in groups if _has_tags(group, tags)]
     module.exit_json(changed=False, resource_groups=groups)
 

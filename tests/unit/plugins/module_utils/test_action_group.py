@@ -33,7 +33,7 @@ REST = {
 
 
 def test_shape():
-    shape = ag.action_group_shape(REST)
+    shape = ag.ActionGroup.shape(REST)
     assert shape == {
         "id": REST["id"],
         "name": "ag-mlops",
@@ -45,7 +45,7 @@ def test_shape():
         "email_receivers": [{"name": "team", "email_address": "team@example.com", "use_common_alert_schema": True}],
         "webhook_receivers": [{"name": "chat", "service_uri": HOOK, "use_common_alert_schema": False}],
     }
-    assert ag.action_group_shape(None) is None
+    assert ag.ActionGroup.shape(None) is None
 
 
 @pytest.mark.parametrize("short", ["a", "mlopsprod", "twelve-chars"])
@@ -58,17 +58,24 @@ def test_short_names_refused(short):
     assert ag.short_name_errors(short)
 
 
+def held_resource():
+    """The action group as read from Azure's copy ``REST``, to build a PUT that updates it."""
+    group = ag.ActionGroup(FakeModule(FakeClient(REST)), "ag-mlops", "rg-mlops")
+    group.read()
+    return group
+
+
 def test_short_name_message_says_the_limit():
     (message,) = ag.short_name_errors("mlops-production")
     assert "16 characters" in message and "at most 12" in message
 
 
 def test_put_body_keeps_unmanaged_receivers_and_settings():
-    shape = ag.action_group_shape(REST)
+    shape = ag.ActionGroup.shape(REST)
     shape["email_receivers"].append(
         {"name": "lead", "email_address": "lead@example.com", "use_common_alert_schema": False}
     )
-    body = ag.action_group_body(shape, REST)
+    body = held_resource().put_body(shape)
     props = body["properties"]
     assert props["smsReceivers"] == REST["properties"]["smsReceivers"]
     assert props["webhookReceivers"] == [
@@ -83,13 +90,13 @@ def test_put_body_keeps_unmanaged_receivers_and_settings():
 
 
 def test_put_body_always_sends_tags():
-    shape = dict(ag.action_group_shape(REST), tags={})
-    assert ag.action_group_body(shape, REST)["tags"] == {}
+    shape = dict(ag.ActionGroup.shape(REST), tags={})
+    assert held_resource().put_body(shape)["tags"] == {}
 
 
 def test_receivers_compare_by_name_and_exclusively():
-    current = ag.action_group_shape(REST)
-    rules = dict(ag.ACTION_GROUP_RULES)
+    current = ag.ActionGroup.shape(REST)
+    rules = dict(ag.ActionGroup.field_rules())
     same = prune(
         {"email_receivers": [{"name": "team", "email_address": "team@example.com", "use_common_alert_schema": None}]}
     )
@@ -126,7 +133,7 @@ def test_redaction_keeps_bare_hosts_and_non_strings():
 
 
 def test_redact_shape_copies():
-    shape = ag.action_group_shape(REST)
+    shape = ag.ActionGroup.shape(REST)
     redacted = ag.redact_shape(shape)
     assert HOOK not in str(redacted)
     assert shape["webhook_receivers"][0]["service_uri"] == HOOK

@@ -52,7 +52,7 @@ def component(current, check_mode=False):
 
 
 def test_shape_holds_no_secret():
-    shape = ai.app_insights_shape(body())
+    shape = ai.AppInsights.shape(body())
     text = json.dumps(shape)
     assert KEY not in text and "ConnectionString" not in text and "connection_string" not in shape
     assert shape["workspace_resource_id"] == WS and shape["ingestion_mode"] == "LogAnalytics"
@@ -62,19 +62,21 @@ def test_shape_holds_no_secret():
 
 
 def test_classic_component_reads_as_application_insights_ingestion():
-    shape = ai.app_insights_shape(body(WorkspaceResourceId=None, IngestionMode=None))
+    shape = ai.AppInsights.shape(body(WorkspaceResourceId=None, IngestionMode=None))
     assert shape["ingestion_mode"] == "ApplicationInsights" and shape["workspace_resource_id"] is None
 
 
 def test_put_body_keeps_unmanaged_settings_and_fixes_ingestion_mode():
-    after = dict(ai.app_insights_shape(body()), disable_local_auth=True, tags={"a": "1"})
-    sent = ai.component_body(after, "westeurope", body())
+    after = dict(ai.AppInsights.shape(body()), disable_local_auth=True, tags={"a": "1"})
+    resource, _client = component(body())
+    resource.read()
+    sent = resource.put_body(after)
     props = sent["properties"]
     assert props["SamplingPercentage"] == 50.0 and props["Flow_Type"] == "Bluefield"
     assert props["IngestionMode"] == "LogAnalytics" and props["DisableLocalAuth"] is True
     assert "ConnectionString" not in props and "InstrumentationKey" not in props and "AppId" not in props
     assert sent["tags"] == {"a": "1"} and sent["kind"] == "web"
-    new = ai.component_body({"workspace_resource_id": WS}, "westeurope")
+    new = component(None)[0].body({"workspace_resource_id": WS})
     assert new["properties"]["Application_Type"] == "web" and new["properties"]["Request_Source"] == "rest"
 
 

@@ -10,6 +10,10 @@ from ansible_collections.mlops.azure.plugins.module_utils import _container_regi
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
 from azure_fakes import FakeModule
 
+# The declaration's shape and compare rules.
+shape_of = cr.ContainerRegistry.shape
+RULES = cr.ContainerRegistry.field_rules()
+
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.ContainerRegistry/registries/crmlops01"
 
 
@@ -35,7 +39,7 @@ def registry(current, check_mode=False, available=True):
 
 
 def test_shape_fills_azure_defaults_for_a_standard_registry():
-    shape = cr.container_registry_shape(body())
+    shape = shape_of(body())
     assert shape["sku"] == "Standard" and shape["resource_group"] == "rg1"
     assert shape["login_server"] == "crmlops01.azurecr.io"
     assert shape["admin_user_enabled"] is False and shape["anonymous_pull_enabled"] is False
@@ -43,11 +47,11 @@ def test_shape_fills_azure_defaults_for_a_standard_registry():
     assert shape["network_rule_bypass_options"] == "AzureServices"
     assert shape["public_network_access"] == "Enabled"
     assert shape["export_policy"] == "enabled" and shape["zone_redundancy"] == "Disabled"
-    assert cr.container_registry_shape(None) is None
+    assert shape_of(None) is None
 
 
 def test_shape_reads_premium_settings():
-    shape = cr.container_registry_shape(
+    shape = shape_of(
         body(
             "Premium",
             networkRuleSet={"defaultAction": "Deny", "ipRules": [{"action": "Allow", "value": "203.0.113.10/32"}]},
@@ -61,15 +65,15 @@ def test_shape_reads_premium_settings():
 
 
 def test_ip_rules_compare_as_networks_in_any_order():
-    current = cr.container_registry_shape(
+    current = shape_of(
         body(
             "Premium",
             networkRuleSet={"defaultAction": "deny", "ipRules": [{"value": "1.2.3.4"}, {"value": "10.0.0.0/24"}]},
         )
     )
     desired = {"network_rule_set": {"default_action": "Deny", "ip_rules": ["10.0.0.7/24", "1.2.3.4/32"]}}
-    assert not compare(desired, current, cr.REGISTRY_RULES)
-    assert compare({"network_rule_set": {"ip_rules": ["1.2.3.4"]}}, current, cr.REGISTRY_RULES)
+    assert not compare(desired, current, RULES)
+    assert compare({"network_rule_set": {"ip_rules": ["1.2.3.4"]}}, current, RULES)
 
 
 @pytest.mark.parametrize(
@@ -85,17 +89,17 @@ def test_ip_rules_compare_as_networks_in_any_order():
     ],
 )
 def test_premium_problems(after, words):
-    full = cr.container_registry_shape(body(after["sku"]))
+    full = shape_of(body(after["sku"]))
     full.update(after)
     problems = cr.premium_problems(full)
     assert problems and words in " ".join(problems)
 
 
 def test_no_problem_for_neutral_values_or_premium():
-    standard = cr.container_registry_shape(body())
+    standard = shape_of(body())
     standard["anonymous_pull_enabled"] = True
     assert cr.premium_problems(standard) == []
-    premium = cr.container_registry_shape(body("Premium"))
+    premium = shape_of(body("Premium"))
     premium.update(
         network_rule_set={"default_action": "Deny", "ip_rules": ["1.2.3.4"]},
         public_network_access="Disabled",
@@ -116,27 +120,26 @@ def test_create_body_sends_premium_settings_only_to_premium():
         "network_rule_bypass_options": "AzureServices",
         "tags": {"a": "1"},
     }
-    sent = cr.create_body(desired, "westeurope")
+    sent = registry(None)[0].body(desired)
     assert sent == {
         "location": "westeurope",
         "sku": {"name": "Standard"},
         "properties": {"adminUserEnabled": False, "anonymousPullEnabled": False},
         "tags": {"a": "1"},
     }
-    premium = cr.create_body(
+    premium = registry(None)[0].body(
         {
             "sku": "Premium",
             "network_rule_set": {"default_action": "Deny", "ip_rules": ["1.2.3.4"]},
             "export_policy": "disabled",
         },
-        "westeurope",
     )
     assert premium["properties"]["networkRuleSet"] == {
         "defaultAction": "Deny",
         "ipRules": [{"action": "Allow", "value": "1.2.3.4"}],
     }
     assert premium["properties"]["policies"] == {"exportPolicy": {"status": "disabled"}}
-    assert cr.create_body({}, "westeurope")["sku"] == {"name": "Standard"}
+    assert registry(None)[0].body({})["sku"] == {"name": "Standard"}
 
 
 def test_reconcile_idempotent_sends_no_write():

@@ -10,6 +10,10 @@ from ansible_collections.mlops.azure.plugins.module_utils import _log_analytics_
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, compare, reconcile
 from azure_fakes import FakeModule
 
+# The declaration's shape and compare rules.
+shape_of = law.LogAnalyticsWorkspace.shape
+RULES = law.LogAnalyticsWorkspace.field_rules()
+
 RID = "/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.OperationalInsights/workspaces/log-mlops"
 
 
@@ -36,7 +40,7 @@ def workspace(current, check_mode=False, force=False):
 
 
 def test_shape_defaults():
-    shape = law.log_analytics_workspace_shape(body(workspaceCapping=None, features=None))
+    shape = shape_of(body(workspaceCapping=None, features=None))
     assert shape["customer_id"] == "6f1b9e04-1f2c-4a5e-9f7c-0d3c1c2b3a4d"
     assert shape["daily_quota_gb"] == -1.0 and shape["disable_local_auth"] is False
     assert shape["public_network_access_for_ingestion"] == "Enabled"
@@ -45,11 +49,13 @@ def test_shape_defaults():
 
 
 def test_compare_rules():
-    current = law.log_analytics_workspace_shape(body())
+    current = shape_of(body())
     assert not compare(
-        {"sku": "PerGB2018", "daily_quota_gb": -1, "location": "West Europe"}, current, law.WORKSPACE_RULES
+        {"sku": "PerGB2018", "daily_quota_gb": -1, "location": "West Europe"},
+        current,
+        RULES,
     )
-    assert compare({"daily_quota_gb": 5.0}, current, law.WORKSPACE_RULES).paths == ["daily_quota_gb"]
+    assert compare({"daily_quota_gb": 5.0}, current, RULES).paths == ["daily_quota_gb"]
 
 
 def test_update_body_keeps_the_other_features():
@@ -86,7 +92,7 @@ def test_create_body_and_prediction():
     assert after["id"] == RID and after["retention_in_days"] == 30 and after["customer_id"] is None
     assert after["daily_quota_gb"] == 1.0 and after["disable_local_auth"] is True
     client.workspaces.begin_create_or_update.assert_not_called()
-    assert law.create_body({"public_network_access_for_query": "Disabled"}, "westeurope") == {
+    assert resource.body({"public_network_access_for_query": "Disabled"}) == {
         "location": "westeurope",
         "properties": {"sku": {"name": "PerGB2018"}, "publicNetworkAccessForQuery": "Disabled"},
     }
@@ -103,9 +109,13 @@ def test_capacity_reservation_needs_a_level():
     resource, client = workspace(reserved, check_mode=True)
     result = reconcile(resource, {"sku": "PerGB2018"})
     assert result["resource"]["sku"] == "PerGB2018" and result["resource"]["capacity_reservation_level"] is None
-    sent = law.update_body(
-        dict(law.log_analytics_workspace_shape(body()), sku="CapacityReservation", capacity_reservation_level=100),
-        compare({"sku": "CapacityReservation"}, law.log_analytics_workspace_shape(body()), law.WORKSPACE_RULES),
+    sent = resource.body(
+        dict(shape_of(body()), sku="CapacityReservation", capacity_reservation_level=100),
+        compare(
+            {"sku": "CapacityReservation"},
+            shape_of(body()),
+            RULES,
+        ),
     )
     assert sent == {"properties": {"sku": {"name": "CapacityReservation", "capacityReservationLevel": 100}}}
 

@@ -1,20 +1,246 @@
-"""The resource kit's field options: REST forms (read/write), values sent only at creation, rules of a dict option's
-keys, and refusals that name the value to keep."""
+"""The resource kit: its field options (REST forms, values sent only at creation, rules of a dict option's keys,
+refusals that name the value to keep) and its SDK transport (``SdkResource``), through small declarations and a
+recording fake of a management SDK's operations group that answers as ARM does (PUT stores the body, PATCH
+replaces the top-level objects it carries)."""
 
 from __future__ import annotations
+
+import copy
 
 import pytest
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     DifferenceTracker,
     ListOf,
     Refusal,
+    compare,
     norm_ci,
+    norm_location,
     reconcile,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
-from azure_fakes import FakeModule
+from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field, SdkResource
+from azure_fakes import FakeModule, NotFound, Poller
 
 SUB = "00000000-0000-0000-0000-000000000001"
+ID = f"/subscriptions/{SUB}/resourceGroups/rg1/providers/Test.Provider/widgets/w1"
+
+
+def rules_shape(items):
+    return [item["value"] for item in items]
+
+
+def rules_body(values, held):
+    """Each rule as REST, keeping what Azure holds on a rule of the same value (``note``)."""
+    notes = dict((item["value"], item.get("note")) for item in held or [])
+    return [dict({"value": value}, **({"note": notes[value]} if notes.get(value) else {})) for value in values]
+
+
+class Widget(SdkResource):
+    kind = "widget"
+    arm_type = "Test.Provider/widgets"
+    sdk_client = "WidgetClient"
+    sdk_operations = "widgets"
+    sdk_create = "begin_create"
+    sdk_update = "update"
+    sdk_delete = "delete"
+    patch_together = (("size", "capacity"),)
+    fields = (
+        Field("size", "sku.name", norm=norm_ci, create_default="Small"),
+        Field("capacity", "sku.capacity"),
+        Field("rules", "properties.rules", read=rules_shape, write=rules_body, default=[]),
+        Field("mode", "properties.mode", patch=False),
+    )
+
+
+class WholePut(Widget):
+    sdk_update = None
+
+
+class FakeWidgets:
+    def __init__(self, stored=None):
+        self.stored = copy.deepcopy(stored)
+        self.calls = []
+
+    def get(self, group, name):
+        self.calls.append(("get", group, name, None))
+        if self.stored is None:
+            raise NotFound()
+        return copy.deepcopy(self.stored)
+
+    def begin_create(self, group, name, body):
+        self.calls.append(("put", group, name, copy.deepcopy(body)))
+        self.stored = dict(copy.deepcopy(body), id=ID, name=name)
+        self.stored.setdefault("properties", {})["provisioningState"] = "Succeeded"
+        widgets = self
+
+        class Waited(Poller):
+            def result(self):
+                widgets.calls.append(("waited", group, name, None))
+                return super().result()
+
+        return Waited(self.stored)
+
+    def update(self, group, name, body):
+        self.calls.append(("patch", group, name, copy.deepcopy(body)))
+        for key, value in body.items():
+            if isinstance(value, dict) and key != "tags":
+                self.stored.setdefault(key, {}).update(copy.deepcopy(value))
+            else:
+                self.stored[key] = copy.deepcopy(value)
+        return self.stored
+
+    def delete(self, group, name, **kwargs):
+        self.calls.append(("delete", group, name, kwargs))
+        self.stored = None
+
+    @property
+    def writes(self):
+        return [call for call in self.calls if call[0] not in ("get", "waited")]
+
+
+class Client:
+    def __init__(self, widgets):
+        self.widgets = widgets
+
+
+HELD = {
+    "id": ID,
+    "name": "w1",
+    "location": "westeurope",
+    "tags": {"a": "1"},
+    "sku": {"name": "Large", "capacity": 2},
+    "properties": {"rules": [{"value": "x", "note": "kept"}], "mode": "On", "provisioningState": "Succeeded"},
+}
+
+
+def widget(stored=None, cls=Widget, check_mode=False):
+    widgets = FakeWidgets(stored)
+    module = FakeModule(Client(widgets), check_mode=check_mode)
+    return cls(module, "w1", "rg1", location="westeurope"), widgets, module
+
+
+def test_create_sends_the_declared_defaults_through_the_sdk_and_reads_the_shape_back():
+    resource, widgets, module = widget()
+    result = reconcile(resource, {"rules": ["x", "y"], "tags": {"t": "v"}})
+    assert widgets.writes == [
+        (
+            "put",
+            "rg1",
+            "w1",
+            {
+                "location": "westeurope",
+                "tags": {"t": "v"},
+                "sku": {"name": "Small"},
+                "properties": {"rules": [{"value": "x"}, {"value": "y"}]},
+            },
+        )
+    ]
+    assert result["resource"]["rules"] == ["x", "y"] and result["resource"]["size"] == "Small"
+    assert result["resource"]["resource_group"] == "rg1" and result["resource"]["provisioning_state"] == "Succeeded"
+    assert module.client_class == "WidgetClient" and module.calls[:2] == ["get_raw", "begin_create"]
+    assert ("waited", "rg1", "w1", None) in widgets.calls, "a begin_ operation is waited for"
+
+
+def test_check_mode_predicts_the_create_from_the_same_declaration():
+    resource, widgets, _module = widget(check_mode=True)
+    predicted = reconcile(resource, {"rules": ["x"]})["resource"]
+    assert predicted["id"] == ID and predicted["size"] == "Small" and predicted["rules"] == ["x"]
+    assert widgets.writes == []
+
+
+def test_a_patch_carries_the_options_patched_together_and_keeps_what_azure_holds():
+    resource, widgets, _module = widget(HELD)
+    result = reconcile(resource, {"capacity": 3, "rules": ["x", "z"]})
+    ((verb, _group, _name, sent),) = widgets.writes
+    assert verb == "patch"
+    assert sent == {
+        "sku": {"name": "Large", "capacity": 3},
+        "properties": {"rules": [{"value": "x", "note": "kept"}, {"value": "z"}]},
+    }
+    assert result["changed"] and result["resource"]["capacity"] == 3
+
+
+def test_a_change_the_patch_cannot_carry_is_a_put_of_the_whole_resource():
+    resource, widgets, _module = widget(HELD)
+    reconcile(resource, {"mode": "Off"})
+    ((verb, _group, _name, sent),) = widgets.writes
+    assert verb == "put"
+    assert sent == {
+        "location": "westeurope",
+        "tags": {"a": "1"},
+        "sku": {"name": "Large", "capacity": 2},
+        "properties": {"rules": [{"value": "x", "note": "kept"}], "mode": "Off"},
+    }
+
+
+def test_a_service_without_patch_gets_a_put_for_every_update_and_the_second_run_writes_nothing():
+    resource, widgets, _module = widget(HELD, cls=WholePut)
+    reconcile(resource, {"tags": {"b": "2"}})
+    assert [call[0] for call in widgets.writes] == ["put"]
+    assert widgets.stored["tags"] == {"a": "1", "b": "2"}
+    again, widgets_again, _module = widget(widgets.stored, cls=WholePut)
+    assert not reconcile(again, {"tags": {"b": "2"}, "size": "large"})["changed"]
+    assert widgets_again.writes == []
+
+
+def test_delete_runs_the_declared_operation_with_its_arguments():
+    resource, widgets, _module = widget(HELD)
+    resource.remove(force=True)
+    assert widgets.writes == [("delete", "rg1", "w1", {"force": True})]
+
+
+def test_a_nested_setting_declares_the_rules_of_its_keys():
+    class Nested(Widget):
+        fields = (Field("firewall", "properties.firewall", norm={"action": norm_ci, "ips": ListOf()}),)
+
+    assert Nested.field_rules() == {
+        "location": norm_location,
+        "firewall.action": norm_ci,
+        "firewall.ips": Nested.fields[0].norm["ips"],
+    }
+    current = {"firewall": {"action": "Deny", "ips": ["b", "a"]}}
+    assert not compare({"firewall": {"action": "deny", "ips": ["a", "b"]}}, current, Nested.field_rules())
+
+
+class FakeGroups:
+    """``resource_groups`` of the resource client: a group is addressed by its name alone."""
+
+    def __init__(self, stored=None):
+        self.stored = copy.deepcopy(stored)
+        self.calls = []
+
+    def get(self, name):
+        self.calls.append(("get", name, None))
+        if self.stored is None:
+            raise NotFound()
+        return copy.deepcopy(self.stored)
+
+    def create_or_update(self, name, body):
+        self.calls.append(("put", name, copy.deepcopy(body)))
+        self.stored = dict(copy.deepcopy(body), id=f"/subscriptions/{SUB}/resourceGroups/{name}", name=name)
+        self.stored["properties"] = {"provisioningState": "Succeeded"}
+        return self.stored
+
+
+def test_a_resource_group_is_declared_without_a_group_of_its_own():
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
+
+    groups = FakeGroups()
+    client = type("Client", (), {"resource_groups": groups})()
+    group = ResourceGroup(FakeModule(client), "rg-new")
+    assert group.label == "resource group 'rg-new'"
+    result = reconcile(group, {"location": "westeurope", "tags": {"a": "1"}})
+    assert groups.calls[1] == ("put", "rg-new", {"location": "westeurope", "tags": {"a": "1"}})
+    assert result["resource"] == {
+        "id": f"/subscriptions/{SUB}/resourceGroups/rg-new",
+        "name": "rg-new",
+        "location": "westeurope",
+        "tags": {"a": "1"},
+        "managed_by": None,
+        "provisioning_state": "Succeeded",
+    }
+
+
+# -- field options on the by-id transport --------------------------------------------------------------
 
 
 class Gadget(ArmResource):
@@ -31,16 +257,16 @@ class Gadget(ArmResource):
             norm=norm_ci,
             create_default="basic",
             read=lambda tier: tier.get("name"),
-            write=lambda name: {"family": "G", "name": name},
+            write=lambda name, _held: {"family": "G", "name": name},
         ),
-        Field("locked", "properties.locked", default=False, write=lambda on: True if on else None),
+        Field("locked", "properties.locked", default=False, write=lambda on, _held: True if on else None),
         Field(
             "firewall",
             "properties.firewall",
             norm={"action": norm_ci, "ranges": ListOf()},
             default={"action": "Allow", "ranges": []},
             read=lambda rest: {"action": rest.get("defaultAction"), "ranges": rest.get("ipRanges") or []},
-            write=lambda shape: {"defaultAction": shape.get("action"), "ipRanges": shape.get("ranges")},
+            write=lambda shape, _held: {"defaultAction": shape.get("action"), "ipRanges": shape.get("ranges")},
         ),
         Field("size", "properties.size", create_only="Keep size: {before}, or create a new gadget for {after}."),
     )

@@ -31,6 +31,14 @@ print(json.dumps({{"mgmt": loaded, "identity": "azure.identity" in sys.modules}}
         ("location_info", ["resource"]),
         ("storage_account", ["storage"]),
         ("storage_account_info", ["storage"]),
+        ("log_analytics_workspace", ["loganalytics"]),
+        ("log_analytics_workspace_info", ["loganalytics"]),
+        ("app_insights", ["applicationinsights"]),
+        ("app_insights_info", ["applicationinsights"]),
+        ("action_group", ["monitor"]),
+        ("container_registry", ["containerregistry"]),
+        ("container_registry_info", ["containerregistry"]),
+        ("ml_workspace", []),
     ],
 )
 def test_module_imports_only_its_sdk(module, sdks):
