@@ -23,7 +23,11 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._rest import (
+    optional_import,
+    parse_resource_id,
+    private_endpoint_connections,
+)
 
 ContainerRegistryManagementClient = optional_import(
     "azure.mgmt.containerregistry", "ContainerRegistryManagementClient", "azure-mgmt-containerregistry"
@@ -113,6 +117,7 @@ def container_registry_shape(body):
         "zone_redundancy": props.get("zoneRedundancy") or "Disabled",
         "data_endpoint_enabled": bool(props.get("dataEndpointEnabled")),
         "creation_date": props.get("creationDate"),
+        "private_endpoint_connections": private_endpoint_connections(props),
         "provisioning_state": props.get("provisioningState"),
     }
 

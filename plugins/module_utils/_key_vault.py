@@ -18,7 +18,12 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._rest import (
+    optional_import,
+    parse_resource_id,
+    private_endpoint_connections,
+    rest_dict,
+)
 
 KeyVaultManagementClient = optional_import("azure.mgmt.keyvault", "KeyVaultManagementClient", "azure-mgmt-keyvault")
 
@@ -78,6 +83,7 @@ def key_vault_shape(body):
         "enable_purge_protection": bool(props.get("enablePurgeProtection")),
         "public_network_access": props.get("publicNetworkAccess") or "Enabled",
         "network_acls": network_acls_shape(props.get("networkAcls")),
+        "private_endpoint_connections": private_endpoint_connections(props),
         "provisioning_state": props.get("provisioningState"),
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, norm_ci, norm_id
 from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._rest import private_endpoint_connections
 
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
 # A stable api-version of Microsoft.MachineLearningServices (stable/2025-12-01/workspaceRP.json in the public REST
@@ -73,6 +74,14 @@ class MLWorkspace(ArmResource):
         "after its deletion. Purge it (state: absent, purge: true) to create a new, empty workspace with this name, "
         "recover it in the portal (Azure Machine Learning, Recently deleted), or choose another name.",
     }
+
+    @classmethod
+    def shape(cls, body):
+        """The kit's shape, with the workspace's private endpoint connections (read only)."""
+        result = super().shape(body)
+        if result is not None:
+            result["private_endpoint_connections"] = private_endpoint_connections(body.get("properties"))
+        return result
 
     def __init__(self, module, name, resource_group, location=None, append_tags=True, purge=False):
         super().__init__(module, name, resource_group, location, append_tags)

@@ -22,7 +22,12 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_location,
     tag_rules,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._rest import (
+    optional_import,
+    parse_resource_id,
+    private_endpoint_connections,
+    rest_dict,
+)
 
 StorageManagementClient = optional_import("azure.mgmt.storage", "StorageManagementClient", "azure-mgmt-storage")
 
@@ -172,6 +177,7 @@ def storage_account_shape(body, blob_service=None, containers=None):
         "public_network_access": props.get("publicNetworkAccess"),
         "network_acls": network_acls_shape(props.get("networkAcls")),
         "primary_endpoints": props.get("primaryEndpoints") or {},
+        "private_endpoint_connections": private_endpoint_connections(props),
         "provisioning_state": props.get("provisioningState"),
     }
     if blob_service is not None:
