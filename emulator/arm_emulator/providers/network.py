@@ -233,8 +233,9 @@ def _subnet_body(ctx: Context, vnet: dict, name: str, props: dict, previous: Opt
     for key in ("networkSecurityGroup", "routeTable", "natGateway", "defaultOutboundAccess", "sharingScope"):
         if props.get(key) is not None:
             out[key] = props[key]
-    if previous and previous["properties"].get("ipConfigurations"):
-        out["ipConfigurations"] = previous["properties"]["ipConfigurations"]
+    for key in ("ipConfigurations", "privateEndpoints"):
+        if previous and previous["properties"].get(key):
+            out[key] = previous["properties"][key]
     return {"name": name, "id": subnet_id, "etag": _etag(), "type": SUBNET_TYPE, "properties": out}
 
 
@@ -363,6 +364,7 @@ def put_vnet(ctx: Context) -> Response:
     # a PUT replaces the subnet list: subnets it leaves out go
     for key, old in old_subnets.items():
         if key not in names:
+            _check_not_in_use(old)
             check_delete_allowed(ctx, old["id"])
             for gone in ctx.store.remove(old["id"]):
                 ctx.hooks.emit("resource.deleted", ctx, gone)
@@ -399,6 +401,8 @@ def delete_vnet(ctx: Context) -> Response:
     record = ctx.store.get(_vnet_id(ctx))
     if record is None:
         return Response(204)
+    for subnet in _subnets_of(ctx, record["id"]):
+        _check_not_in_use(subnet)
     check_delete_allowed(ctx, record["id"])
     record["body"]["properties"]["provisioningState"] = "Deleting"
     op = lro.start(ctx, "network.delete", typical_seconds=VNET_SECONDS, params={"id": record["id"]})
@@ -457,6 +461,17 @@ def put_subnet(ctx: Context) -> Response:
     return _put_answer(ctx, 200 if existing else 201, sbody, vnet["body"]["location"], op)
 
 
+def _check_not_in_use(record: dict) -> None:
+    """A subnet that holds IP configurations (network interfaces, private endpoints) cannot go."""
+    if record["body"]["properties"].get("ipConfigurations"):
+        raise ArmError(
+            400,
+            "InUseSubnetCannotBeDeleted",
+            f"Subnet {record['body']['name']} is in use by {record['body']['properties']['ipConfigurations'][0]['id']}"
+            " and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet.",
+        )
+
+
 @provider.route("GET", SUBNET)
 def get_subnet(ctx: Context) -> Response:
     vnet = _parent_vnet(ctx)
@@ -472,13 +487,7 @@ def delete_subnet(ctx: Context) -> Response:
     record = ctx.store.get(f"{vnet['id']}/subnets/{ctx.params['subnetName']}")
     if record is None:
         return Response(204)
-    if record["body"]["properties"].get("ipConfigurations"):
-        raise ArmError(
-            400,
-            "InUseSubnetCannotBeDeleted",
-            f"Subnet {record['body']['name']} is in use by {record['body']['properties']['ipConfigurations'][0]['id']}"
-            " and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet.",
-        )
+    _check_not_in_use(record)
     check_delete_allowed(ctx, record["id"])
     record["body"]["properties"]["provisioningState"] = "Deleting"
     op = lro.start(ctx, "network.delete", typical_seconds=SUBNET_SECONDS, params={"id": record["id"]})
