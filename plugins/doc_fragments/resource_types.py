@@ -21,6 +21,7 @@ options:
       - management_lock
       - metric_alert
       - ml_workspace
+      - private_endpoint
       - resource_group
       - storage_account
       - subnet
