@@ -40,8 +40,9 @@ options:
   exceptions:
     description:
       - Accepted exceptions, by rule id (the rule's own id, or a PSRule or Checkov id it carries).
-      - Each value is the reason, or a dictionary with C(reason) and C(resources) (the names of the resources it
-        covers; all of them when not given).
+      - Each value is the reason, or a dictionary with C(reason), C(resources) (the names of the resources it
+        covers; all of them when not given) and C(network_mode) (the network design it holds in; in the other one it
+        is left out, neither applied nor listed as unused).
       - A result the exception covers is reported as C(exception) with the reason when the rule fails. An id that
         names no rule, or an exception without a reason, is an error. Exceptions that cover no failure are listed
         in RV(_value.unused_exceptions).
@@ -54,6 +55,13 @@ options:
       - Each missing one fails the rule C(stack.resource_exists).
     type: dict
     default: {}
+  network_mode:
+    description:
+      - The stack's network design (C(mlops_network_mode)). The rules C(<type>.private_endpoint) apply in
+        V(private_endpoints) mode only.
+    type: str
+    default: service_endpoints
+    choices: [service_endpoints, private_endpoints]
   fail_on:
     description:
       - The lowest severity whose failures fail the audit (RV(_value.failed)); V(none) never fails it.
@@ -100,6 +108,9 @@ _value:
     environment:
       description: The environment the rules were evaluated for.
       type: str
+    network_mode:
+      description: The network design the rules were evaluated for.
+      type: str
     fail_on:
       description: The severity threshold.
       type: str
@@ -135,9 +146,11 @@ from ansible_collections.mlops.azure.plugins.module_utils._audit import AuditErr
 _FILTER = "mlops.azure.audit_baseline"
 
 
-def _audit_baseline(stack, environment=None, exceptions=None, expected=None, fail_on="low"):
+def _audit_baseline(stack, environment=None, exceptions=None, expected=None, fail_on="low", network_mode=None):
     try:
-        return evaluate(stack, environment, exceptions=exceptions, expected=expected, fail_on=fail_on)
+        return evaluate(
+            stack, environment, exceptions=exceptions, expected=expected, fail_on=fail_on, network_mode=network_mode
+        )
     except AuditError as exc:
         raise AnsibleFilterError(f"{_FILTER}: {exc}") from exc
 

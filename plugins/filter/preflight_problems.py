@@ -13,7 +13,9 @@ description:
     be created. It only judges what it is given; the role gathers Azure's answers first.
   - "In this order: every name of the stack against its naming rule; the global names Azure says are taken
     elsewhere or held by a soft-deleted vault; the existing subnets the firewalls will admit (well-formed, existing,
-    with the service endpoints); the location against the subscription's; and, for each role the playbook will
+    with the service endpoints); the network mode (in C(private_endpoints) mode: a subnet for the private endpoints,
+    well-formed, not the GatewaySubnet, existing and not delegated; a Premium registry; the existing private DNS zones
+    the inventory names); the location against the subscription's; and, for each role the playbook will
     include, the arguments it will get: its own argument specification (C(meta/argument_specs.yml), checked with
     Ansible's own validator, so by the rules the role applies), then the values Azure refuses that no argument
     specification can express: firewall IP rules (storage takes no private ranges and no /31 or /32), GUIDs for
@@ -81,6 +83,15 @@ options:
     description: The arguments the playbook passes each role, by the role as O(roles) names it.
     type: dict
     default: {}
+  network_mode:
+    description:
+      - The stack's network mode and what it needs. Omitted or null, nothing is checked.
+      - "C(mode): V(service_endpoints) or V(private_endpoints); C(endpoint_subnet_id): the subnet of the private
+        endpoints; C(endpoint_subnet_created): whether the playbook creates that subnet (then Azure is not asked
+        about it); C(container_registry_sku); C(private_dns_zone_ids): existing zones by zone name; C(cloud): the
+        cloud, for the zone names (V(AzureCloud) by default)."
+      - The subnet is looked up in O(networks), so the preflight reads its network with the firewalls' subnets.
+    type: dict
   variables:
     description:
       - Options of the roles set elsewhere (the inventory), by option name. A role sees them too, unless the
@@ -130,11 +141,20 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError, AnsibleTemplateError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.mlops.azure.plugins.module_utils._naming import NameRuleError
+from ansible_collections.mlops.azure.plugins.module_utils._network_mode import NetworkModeError
 from ansible_collections.mlops.azure.plugins.module_utils._preflight import PreflightError, preflight_problems
 from jinja2 import Undefined
 from jinja2.exceptions import UndefinedError
 
 _FILTER = "mlops.azure.preflight_problems"
+_NETWORK_MODE_KEYS = {
+    "mode",
+    "endpoint_subnet_id",
+    "endpoint_subnet_created",
+    "container_registry_sku",
+    "private_dns_zone_ids",
+    "cloud",
+}
 
 
 def _plain(value):
@@ -173,8 +193,22 @@ def _preflight_problems(
     argument_specs=None,
     arguments=None,
     variables=None,
+    network_mode=None,
 ):
     variables, unresolved_variables = _computed(variables)
+    mode_inputs = None
+    if network_mode is not None:
+        if not isinstance(network_mode, Mapping):
+            raise AnsibleFilterError(f"{_FILTER}: network_mode must be a dictionary, got {network_mode!r}")
+        mode_inputs = _plain(network_mode)
+        unknown = sorted(set(mode_inputs) - _NETWORK_MODE_KEYS)
+        if unknown:
+            raise AnsibleFilterError(
+                f"{_FILTER}: network_mode has unknown keys {', '.join(unknown)}; "
+                f"known: {', '.join(sorted(_NETWORK_MODE_KEYS))}"
+            )
+        if "endpoint_subnet_created" in mode_inputs:
+            mode_inputs["endpoint_subnet_created"] = boolean(mode_inputs["endpoint_subnet_created"], strict=False)
     role_inputs = []
     for item in roles or []:
         if not isinstance(item, Mapping) or "role" not in item:
@@ -204,8 +238,9 @@ def _preflight_problems(
             location=location,
             locations=locations,
             roles=role_inputs,
+            network_mode=mode_inputs,
         )
-    except (PreflightError, NameRuleError) as exc:
+    except (PreflightError, NameRuleError, NetworkModeError) as exc:
         raise AnsibleFilterError(f"{_FILTER}: {exc}") from exc
 
 

@@ -7,8 +7,8 @@ its id, title, severity, the resource type it applies to, the ARM property audit
 value sits in what the collection's ``_info`` modules return (``path``), the expected value (``check``), the
 environments it applies to, and the PSRule for Azure / Checkov / Azure Policy ids.
 
-``evaluate(stack, environment, exceptions, expected, fail_on)`` takes the ``_info`` modules' outputs (the lists
-they return, keyed as they return them) and gives one result per (rule, resource): ``pass``, ``fail``,
+``evaluate(stack, environment, exceptions, expected, fail_on, network_mode)`` takes the ``_info`` modules' outputs
+(the lists they return, keyed as they return them) and gives one result per (rule, resource): ``pass``, ``fail``,
 ``exception`` (a failure the inventory accepted, with its reason) or ``not_applicable``. No Ansible, no Azure:
 the filter plugins and the unit tests call it directly.
 """
@@ -20,6 +20,9 @@ import re
 SEVERITIES = ("low", "medium", "high", "critical")
 STATUSES = ("fail", "exception", "pass", "not_applicable")
 ENVIRONMENTS = ("local", "dev", "test", "prod")
+#: The stack's network design (``mlops_network_mode``): some rules apply in one of them only, and an exception may be
+#: declared for one of them only.
+NETWORK_MODES = ("service_endpoints", "private_endpoints")
 
 # The audited types: the key of their list in the stack, the ARM type, and how a person says it.
 RESOURCE_TYPES = {
@@ -235,7 +238,17 @@ def _registry_network(resource, related):
     }
 
 
+def _approved_private_endpoints(resource, related):
+    """The private endpoints whose connection to the resource is Approved (its ``privateEndpointConnections``)."""
+    return sorted(
+        connection.get("private_endpoint_id") or connection.get("id") or "?"
+        for connection in resource.get("private_endpoint_connections") or []
+        if (connection.get("status") or "").casefold() == "approved"
+    )
+
+
 VIEWS = {
+    "@approved_private_endpoints": _approved_private_endpoints,
     "@log_entries": _log_entries,
     "@lock_levels": _lock_levels,
     "@user_data_roles": _user_data_roles,
@@ -270,7 +283,8 @@ def _sku_in(*skus):
 class Rule:
     """One baseline rule. ``check`` is a predicate, or ``{environment: predicate}`` with ``"*"`` for the others.
     ``applies_if`` (a function of the resource, with ``applies_text``) narrows it to some resources, as PSRule's
-    selectors do (a Premium-only rule on a Standard registry is not applicable)."""
+    selectors do (a Premium-only rule on a Standard registry is not applicable); ``network_modes`` to the stacks of
+    some network designs."""
 
     def __init__(
         self,
@@ -288,6 +302,7 @@ class Rule:
         applies_if=None,
         applies_text=None,
         remedy=None,
+        network_modes=None,
     ):
         self.id = rule_id
         self.title = title
@@ -303,6 +318,7 @@ class Rule:
         self.applies_if = applies_if
         self.applies_text = applies_text
         self.remedy = remedy
+        self.network_modes = tuple(network_modes) if network_modes else None
 
     @property
     def ids(self):
@@ -319,6 +335,25 @@ class Rule:
 
 
 _GEO = ("Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS")
+
+
+def _private_endpoint_rule(rtype, what, policy):
+    """``<type>.private_endpoint``: in private_endpoints mode the resource has an approved private endpoint connection
+    (with public network access Disabled, it is the only way in)."""
+    return Rule(
+        f"{rtype}.private_endpoint",
+        title=f"{what} has an approved private endpoint connection (private endpoints mode)",
+        severity="high",
+        resource=rtype,
+        arm_property="properties.privateEndpointConnections[].properties.privateLinkServiceConnectionState.status",
+        path="@approved_private_endpoints",
+        check=Satisfies(bool, "at least one Approved connection"),
+        policy=[policy],
+        network_modes=["private_endpoints"],
+        remedy="Run playbooks/mlops.yml with mlops_network_mode: private_endpoints, or approve the pending connection.",
+    )
+
+
 _LOCKABLE = ("key_vault", "storage_account", "log_analytics_workspace", "app_insights", "container_registry")
 
 RULES = (
@@ -402,6 +437,7 @@ RULES = (
         checkov=["CKV_AZURE_189"],
         policy=["Azure Key Vault should disable public network access"],
     ),
+    _private_endpoint_rule("key_vault", "Key Vault", "Azure Key Vaults should use private link"),
     Rule(
         "key_vault.audit_logs",
         title="Key Vault audit logs are collected by a diagnostic setting",
@@ -516,6 +552,7 @@ RULES = (
         check=Equals("Disabled"),
         checkov=["CKV_AZURE_59"],
     ),
+    _private_endpoint_rule("storage_account", "Storage account", "Storage accounts should use private link"),
     Rule(
         "storage_account.blob_soft_delete",
         title="Deleted blobs stay recoverable for at least 7 days",
@@ -645,6 +682,7 @@ RULES = (
         check=Equals("Disabled"),
         checkov=["CKV_AZURE_139"],
     ),
+    _private_endpoint_rule("container_registry", "Registry", "Container registries should use private link"),
     Rule(
         "container_registry.audit_logs",
         title="Registry login and repository events are collected by a diagnostic setting",
@@ -674,6 +712,7 @@ RULES = (
         psrule=["Azure.ML.PublicAccess"],
         checkov=["CKV_AZURE_144"],
     ),
+    _private_endpoint_rule("ml_workspace", "ML workspace", "Azure Machine Learning workspaces should use private link"),
     Rule(
         "ml_workspace.user_assigned_identity",
         title="ML workspace runs as a user-assigned identity",
@@ -744,6 +783,7 @@ def rule_table():
                 "property": rule.property,
                 "path": rule.path,
                 "environments": list(rule.environments) if rule.environments else "all",
+                "network_modes": list(rule.network_modes) if rule.network_modes else "all",
                 "references": rule.references(),
             }
         )
@@ -763,9 +803,10 @@ def _exception_index():
     return index
 
 
-def parse_exceptions(exceptions):
-    """``{id: reason}`` or ``{id: {reason, resources}}`` -> ``{rule id: [(key, reason, resource names or None)]}``.
-    An id is a rule's own id, or a PSRule or Checkov id it carries. Unknown ids and empty reasons are refused."""
+def parse_exceptions(exceptions, network_mode=None):
+    """``{id: reason}`` or ``{id: {reason, resources, network_mode}}`` -> ``{rule id: [(key, reason, resource names or
+    None)]}``. An id is a rule's own id, or a PSRule or Checkov id it carries. Unknown ids and empty reasons are
+    refused. An exception declared for one network mode is left out in the other (``network_mode``: the stack's)."""
     if exceptions in (None, ""):
         return {}
     if not isinstance(exceptions, dict):
@@ -776,12 +817,18 @@ def parse_exceptions(exceptions):
     for key, value in exceptions.items():
         resources = None
         reason = value
+        mode = None
         if isinstance(value, dict):
             reason = value.get("reason")
             resources = value.get("resources")
-            unknown = sorted(set(value) - {"reason", "resources"})
+            mode = value.get("network_mode")
+            unknown = sorted(set(value) - {"reason", "resources", "network_mode"})
             if unknown:
-                problems.append(f"exception '{key}' has unknown keys {', '.join(unknown)} (reason, resources)")
+                problems.append(
+                    f"exception '{key}' has unknown keys {', '.join(unknown)} (reason, resources, network_mode)"
+                )
+            if mode is not None and mode not in NETWORK_MODES:
+                problems.append(f"exception '{key}': network_mode '{mode}' is not one of {', '.join(NETWORK_MODES)}")
             if isinstance(resources, str):
                 resources = [resources]
             if resources is not None and not isinstance(resources, list):
@@ -793,6 +840,8 @@ def parse_exceptions(exceptions):
         rules = index.get(str(key).casefold())
         if not rules:
             problems.append(f"exception '{key}' names no rule of the baseline")
+            continue
+        if mode is not None and network_mode is not None and mode != network_mode:
             continue
         names = [str(name).casefold() for name in resources] if resources is not None else None
         for rule_id in rules:
@@ -891,11 +940,14 @@ def _result(rule, rtype, resource, status, found, expected, environment, note=No
     }
 
 
-def _evaluate_rule(rule, rtype, resource, related, environment, exceptions, used):
+def _evaluate_rule(rule, rtype, resource, related, environment, exceptions, used, network_mode=NETWORK_MODES[0]):
     check = rule.check_for(environment)
     expected = check.describe() if check is not None else None
     if rule.environments and environment not in rule.environments:
         note = f"applies in {', '.join(rule.environments)} only, this is {environment}"
+        return _result(rule, rtype, resource, "not_applicable", None, expected, environment, note=note)
+    if rule.network_modes and network_mode not in rule.network_modes:
+        note = f"applies in {', '.join(rule.network_modes)} mode only, this stack is in {network_mode} mode"
         return _result(rule, rtype, resource, "not_applicable", None, expected, environment, note=note)
     if rule.applies_if is not None and not rule.applies_if(resource):
         return _result(rule, rtype, resource, "not_applicable", None, expected, environment, note=rule.applies_text)
@@ -932,9 +984,10 @@ def _exists_results(expected_names, resources, environment, exceptions, used):
     return results
 
 
-def evaluate(stack, environment, exceptions=None, expected=None, fail_on="low"):
+def evaluate(stack, environment, exceptions=None, expected=None, fail_on="low", network_mode=None):
     """Evaluate every rule on every resource of ``stack`` (the ``_info`` modules' lists, keyed as in
-    ``RESOURCE_TYPES`` and ``RELATED_KEYS``). ``expected`` maps a resource type to the name(s) the stack must hold.
+    ``RESOURCE_TYPES`` and ``RELATED_KEYS``). ``expected`` maps a resource type to the name(s) the stack must hold;
+    ``network_mode`` is the stack's network design (``service_endpoints`` when not given).
     Returns ``{environment, fail_on, results, counts, blocking, failed, unused_exceptions}``; ``blocking`` holds the
     failures at or above ``fail_on`` (``none``: never), ``failed`` whether there is any."""
     if not isinstance(stack, dict):
@@ -949,7 +1002,10 @@ def evaluate(stack, environment, exceptions=None, expected=None, fail_on="low"):
     unknown = sorted(set(stack) - known)
     if unknown:
         raise AuditError(f"the stack has unknown keys {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    parsed = parse_exceptions(exceptions)
+    network_mode = str(network_mode or NETWORK_MODES[0]).strip()
+    if network_mode not in NETWORK_MODES:
+        raise AuditError(f"network_mode '{network_mode}' is not one of {', '.join(NETWORK_MODES)}")
+    parsed = parse_exceptions(exceptions, network_mode)
     resources = _resources(stack)
     related = dict((key, _as_list(stack.get(key), key)) for key in RELATED_KEYS)
 
@@ -960,7 +1016,7 @@ def evaluate(stack, environment, exceptions=None, expected=None, fail_on="low"):
         for rtype in rule.resources:
             for resource in resources.get(rtype, []):
                 covered = True
-                results.append(_evaluate_rule(rule, rtype, resource, related, environment, parsed, used))
+                results.append(_evaluate_rule(rule, rtype, resource, related, environment, parsed, used, network_mode))
         if not covered:
             kinds = " or ".join(RESOURCE_TYPES[rtype][2] for rtype in rule.resources)
             check = rule.check_for(environment)
@@ -992,6 +1048,7 @@ def evaluate(stack, environment, exceptions=None, expected=None, fail_on="low"):
                 unused.append({"id": key, "reason": reason})
     return {
         "environment": environment,
+        "network_mode": network_mode,
         "fail_on": fail_on,
         "results": results,
         "counts": counts,

@@ -20,7 +20,11 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_ci,
     norm_ip,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
+from ansible_collections.mlops.azure.plugins.module_utils._resource import (
+    Field,
+    SdkResource,
+    private_endpoint_connections_field,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import
 
 ContainerRegistryManagementClient = optional_import(
@@ -114,6 +118,7 @@ class ContainerRegistry(SdkResource):
         Field("admin_user_enabled", "properties.adminUserEnabled", default=False),
         Field("anonymous_pull_enabled", "properties.anonymousPullEnabled", default=False),
         Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
+        private_endpoint_connections_field(),
         Field(
             "network_rule_set",
             "properties.networkRuleSet",

@@ -21,7 +21,11 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_id,
     norm_ip,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._resource import (
+    ArmResource,
+    Field,
+    private_endpoint_connections_field,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 KeyVaultManagementClient = optional_import("azure.mgmt.keyvault", "KeyVaultManagementClient", "azure-mgmt-keyvault")
@@ -134,6 +138,7 @@ class KeyVault(ArmResource):
             write=lambda on, _held: on or None,
         ),
         Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
+        private_endpoint_connections_field(),
         Field(
             "network_acls",
             "properties.networkAcls",

@@ -11,7 +11,11 @@ creates workspaces through an ARM deployment.
 from __future__ import annotations
 
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import Refusal, norm_ci, norm_id
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._resource import (
+    ArmResource,
+    Field,
+    private_endpoint_connections_field,
+)
 
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
 # A stable api-version of Microsoft.MachineLearningServices (stable/2025-12-01/workspaceRP.json in the public REST
@@ -53,6 +57,7 @@ class MLWorkspace(ArmResource):
         Field("application_insights", "properties.applicationInsights", norm=norm_id),
         Field("container_registry", "properties.containerRegistry", norm=norm_id),
         Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci, default="Enabled"),
+        private_endpoint_connections_field(),
         Field(
             "hbi_workspace",
             "properties.hbiWorkspace",

@@ -11,8 +11,11 @@ What is checked, in the order the problems are reported:
 1. every generated or overridden name, by its type's naming rule (``_naming``);
 2. the answers of ``mlops.azure.name_availability`` for the global names (taken elsewhere, soft-deleted);
 3. the existing subnets the firewalls will admit: well-formed ids, existing, with the service endpoints;
-4. the location, against the subscription's list (``mlops.azure.location_info``);
-5. for each role the playbook will include, the arguments it will get: its ``meta/argument_specs.yml`` (types,
+4. the network mode (``_network_mode``): in ``private_endpoints`` mode, the subnet of the private endpoints
+   (given, well-formed, not the GatewaySubnet, existing and not delegated), a Premium registry, and the inventory's
+   existing private DNS zones;
+5. the location, against the subscription's list (``mlops.azure.location_info``);
+6. for each role the playbook will include, the arguments it will get: its ``meta/argument_specs.yml`` (types,
    choices, required arguments, unknown arguments), then the value checks of ``_validate`` that no argument
    specification can express (IP rules per service, GUIDs, tags, Azure's number and length bounds, blob container
    names, locations).
@@ -30,6 +33,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.mlops.azure.plugins.module_utils import _validate
 from ansible_collections.mlops.azure.plugins.module_utils._naming import name_errors
+from ansible_collections.mlops.azure.plugins.module_utils._network_mode import network_mode_problems
 
 COLLECTION = "mlops.azure"
 
@@ -314,13 +318,16 @@ def preflight_problems(
     location=None,
     locations=None,
     roles=None,
+    network_mode=None,
 ):
     """Every problem of the stack, as sentences; empty when it can be created.
 
     ``roles``: one dict per role the playbook will include, ``{"role", "argument_specs", "arguments"}`` and
     optionally ``"enabled"`` (false: not included, not checked), ``"variables"``, ``"unresolved"`` and
     ``"unresolved_variables"`` (see ``role_problems``). ``locations`` (the subscription's, REST items) is ``None``
-    when Azure was not asked, and so is ``networks`` (``virtual_network_info`` results).
+    when Azure was not asked, and so is ``networks`` (``virtual_network_info`` results). ``network_mode``: the keyword
+    arguments of ``_network_mode.network_mode_problems`` but ``networks`` and ``container_registry_enabled`` (the
+    same as here), or ``None`` for the default mode with nothing to check.
     """
     if not isinstance(names, dict):
         raise PreflightError(f"the names of the stack must be a dictionary, got {type(names).__name__}")
@@ -328,6 +335,12 @@ def preflight_problems(
     problems.extend(name_problems(names, container_registry_enabled))
     problems.extend(availability_problems(availability, key_vault_recover))
     problems.extend(subnet_problems(subnet_ids, networks, subnet_service_endpoints))
+    if network_mode:
+        problems.extend(
+            network_mode_problems(
+                networks=networks, container_registry_enabled=container_registry_enabled, **network_mode
+            )
+        )
     if location is not None and locations is not None:
         problems.extend(_validate.location_errors(location, locations), "preflight_location")
     for item in roles or []:

@@ -23,7 +23,11 @@ import copy
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import GroupedResource, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import get_path, norm_location, prune, tag_rules
-from ansible_collections.mlops.azure.plugins.module_utils._rest import list_pages, parse_resource_id
+from ansible_collections.mlops.azure.plugins.module_utils._rest import (
+    list_pages,
+    parse_resource_id,
+    private_endpoint_connections,
+)
 
 
 def set_path(body, path, value):
@@ -87,6 +91,18 @@ class Field:
 
     def __repr__(self):
         return f"Field({self.option!r}, {self.path!r})"
+
+
+def private_endpoint_connections_field():
+    """The read-only ``private_endpoint_connections`` of a service that takes private endpoints (Key Vault, storage,
+    registry, ML workspace): the connections Azure lists on the resource, in one shape for every service."""
+    return Field(
+        "private_endpoint_connections",
+        "properties.privateEndpointConnections",
+        default=[],
+        read_only=True,
+        read=private_endpoint_connections,
+    )
 
 
 class ArmResource(GroupedResource):

@@ -80,6 +80,24 @@ def parse_resource_id(resource_id):
     return result
 
 
+def private_endpoint_connections(items):
+    """A resource's ``properties.privateEndpointConnections`` (REST JSON) as the modules return them: each connection's
+    ``id``, the ``private_endpoint_id`` it comes from, its ``status`` (Approved, Pending, Rejected, Disconnected) and
+    ``provisioning_state``. The same shape for every service (Key Vault, storage, registry, ML workspace)."""
+    out = []
+    for item in items or []:
+        inner = item.get("properties") or {}
+        out.append(
+            {
+                "id": item.get("id"),
+                "private_endpoint_id": (inner.get("privateEndpoint") or {}).get("id"),
+                "status": (inner.get("privateLinkServiceConnectionState") or {}).get("status"),
+                "provisioning_state": inner.get("provisioningState"),
+            }
+        )
+    return out
+
+
 def decode_jwt_claims(token):
     """The claims of a JWT access token (no signature check: used only to learn our own tenant)."""
     try:

@@ -21,7 +21,11 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_ip,
     prune,
 )
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._resource import (
+    ArmResource,
+    Field,
+    private_endpoint_connections_field,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 StorageManagementClient = optional_import("azure.mgmt.storage", "StorageManagementClient", "azure-mgmt-storage")
@@ -270,6 +274,7 @@ class StorageAccount(ArmResource):
         Field("allow_blob_public_access", "properties.allowBlobPublicAccess"),
         Field("allow_cross_tenant_replication", "properties.allowCrossTenantReplication"),
         Field("public_network_access", "properties.publicNetworkAccess", norm=norm_ci),
+        private_endpoint_connections_field(),
         Field(
             "network_acls",
             "properties.networkAcls",

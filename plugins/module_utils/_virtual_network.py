@@ -68,6 +68,11 @@ def subnet_shape(body):
         "id": body.get("id"),
         "address_prefix": subnet_prefix(props),
         "service_endpoints": [item.get("service") for item in props.get("serviceEndpoints") or []],
+        # Read only: the services the subnet is delegated to (a delegated subnet takes no private endpoint).
+        "delegations": [
+            (item.get("properties") or {}).get("serviceName") or item.get("name")
+            for item in props.get("delegations") or []
+        ],
     }
 
 
@@ -269,6 +274,7 @@ class VirtualNetwork(GroupedResource):
                     "id": subnet["id"],
                     "address_prefix": subnet.get("address_prefix"),
                     "service_endpoints": subnet.get("service_endpoints"),
+                    "delegations": subnet.get("delegations") or [],
                 }
             )
         shape["subnets"] = ordered

@@ -258,6 +258,14 @@ key_vault:
           description: Subnet rules.
           type: list
           elements: dict
+    private_endpoint_connections:
+      description:
+        - The private endpoints connected to it (read only), each with C(id), C(private_endpoint_id), C(status)
+          (V(Approved), V(Pending), V(Rejected) or V(Disconnected)) and C(provisioning_state). Empty without private
+          endpoints.
+      type: list
+      elements: dict
+      sample: []
     provisioning_state:
       description: Provisioning state.
       type: str

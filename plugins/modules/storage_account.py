@@ -307,6 +307,14 @@ storage_account:
       description: Endpoints of the account's services.
       type: dict
       sample: {"blob": "https://stmlopsprodweu01.blob.core.windows.net/"}
+    private_endpoint_connections:
+      description:
+        - The private endpoints connected to it (read only), each with C(id), C(private_endpoint_id), C(status)
+          (V(Approved), V(Pending), V(Rejected) or V(Disconnected)) and C(provisioning_state). Empty without private
+          endpoints.
+      type: list
+      elements: dict
+      sample: []
     provisioning_state:
       description: Provisioning state.
       type: str

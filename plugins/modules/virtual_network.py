@@ -144,7 +144,9 @@ virtual_network:
       elements: str
       sample: ["10.20.0.0/16"]
     subnets:
-      description: Every subnet of the network (C(name), C(id), C(address_prefix), C(service_endpoints)).
+      description:
+        - Every subnet of the network (C(name), C(id), C(address_prefix), C(service_endpoints)), and C(delegations),
+          the services the subnet is delegated to (read only; a delegated subnet takes no private endpoint).
       type: list
       elements: dict
       sample:
@@ -152,6 +154,7 @@ virtual_network:
           id: /subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet1/subnets/snet-a
           address_prefix: 10.20.1.0/24
           service_endpoints: [Microsoft.KeyVault, Microsoft.Storage]
+          delegations: []
     subnet_ids:
       description: Subnet name to subnet id, for the network rules of Key Vault, storage and registries.
       type: dict

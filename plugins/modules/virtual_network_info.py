@@ -72,7 +72,9 @@ virtual_networks:
       type: list
       elements: str
     subnets:
-      description: Every subnet (C(name), C(id), C(address_prefix), C(service_endpoints)).
+      description:
+        - Every subnet (C(name), C(id), C(address_prefix), C(service_endpoints)), and C(delegations), the services
+          the subnet is delegated to (a delegated subnet takes no private endpoint).
       type: list
       elements: dict
     subnet_ids:

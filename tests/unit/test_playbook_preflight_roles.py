@@ -20,20 +20,18 @@ def test_every_included_role_is_checked_by_the_preflight_with_its_own_arguments(
     play = _play()
     preflight, *others = _includes(play)
     assert preflight["ansible.builtin.include_role"]["name"] == "mlops.azure.preflight"
-    checked = {item["role"]: item for item in preflight["vars"]["preflight_roles"]}
+    checked = preflight["vars"]["preflight_roles"]
     included = [task["ansible.builtin.include_role"]["name"] for task in others]
-    assert sorted(checked) == sorted(included), "each role the playbook includes is in preflight_roles, and only those"
-    for task in others:
-        item = checked[task["ansible.builtin.include_role"]["name"]]
+    # One entry per include, in the playbook's order (a role included twice, on two conditions, has two).
+    assert [item["role"] for item in checked] == included, "preflight_roles lists the includes, and only those"
+    for task, item in zip(others, checked):
         assert task["vars"] == play["vars"][item["arguments"]], f"{item['role']} gets what the preflight checks"
 
 
 def test_a_role_the_playbook_may_skip_is_skipped_by_the_preflight_on_the_same_condition():
     play = _play()
     preflight, *others = _includes(play)
-    checked = {item["role"]: item for item in preflight["vars"]["preflight_roles"]}
-    for task in others:
-        item = checked[task["ansible.builtin.include_role"]["name"]]
+    for task, item in zip(others, preflight["vars"]["preflight_roles"]):
         if "when" not in task:
             assert "enabled" not in item
             continue

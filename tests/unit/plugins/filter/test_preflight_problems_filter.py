@@ -150,3 +150,26 @@ def test_through_ansible_with_lazy_arguments(tmp_path):
     shown = output[output.index('"msg": [') :]
     assert [json.dumps(sentence) in shown for sentence in expected] == [True, True], output
     assert shown.index(json.dumps(expected[0])) < shown.index(json.dumps(expected[1]))
+
+
+def test_the_network_mode_is_judged_with_the_networks_the_preflight_read():
+    subnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/snet-a"
+    networks = [{"virtual_networks": [{"subnets": [{"id": subnet, "delegations": ["Microsoft.Web/serverFarms"]}]}]}]
+    found = preflight_problems(
+        {},
+        networks=networks,
+        container_registry_enabled="yes",
+        network_mode={"mode": "private_endpoints", "endpoint_subnet_id": subnet, "container_registry_sku": "Standard"},
+    )
+    assert [problem.split(":")[1].split(" is ")[0].strip() for problem in found] == [
+        "the container registry",
+        f"the private endpoints' subnet {subnet}",
+    ]
+    created = {"mode": "private_endpoints", "endpoint_subnet_id": subnet, "endpoint_subnet_created": "true"}
+    assert preflight_problems({}, networks=networks, network_mode=created) == []
+    assert preflight_problems({}, networks=networks, network_mode={"mode": "service_endpoints"}) == []
+
+
+def test_the_network_mode_refuses_unknown_keys():
+    with pytest.raises(AnsibleFilterError, match="network_mode has unknown keys subnet"):
+        preflight_problems({}, network_mode={"mode": "private_endpoints", "subnet": "x"})

@@ -382,8 +382,107 @@ ACCEPTED = {
 ALL_EXCEPTIONS = dict((rule_id, "accepted for the test") for rule_id in ACCEPTED)
 
 
+PRIVATE_TYPES = {
+    "key_vault": "key_vaults",
+    "storage_account": "storage_accounts",
+    "container_registry": "container_registries",
+    "ml_workspace": "ml_workspaces",
+}
+PRIVATE_RULES = {f"{rtype}.private_endpoint" for rtype in PRIVATE_TYPES}
+PUBLIC_ACCESS_RULES = {
+    "key_vault.public_network_access",
+    "storage_account.public_network_access",
+    "container_registry.public_network_access",
+    "ml_workspace.public_access",
+}
+
+
+def private_stack(environment="prod"):
+    """A stack converged in private_endpoints mode: public access Disabled, a Premium registry, an approved private
+    endpoint connection on each service, no firewall rules."""
+    stack = converged_stack(environment, registry=True)
+    for rtype, key in PRIVATE_TYPES.items():
+        resource = _first(stack, key)
+        resource["public_network_access"] = "Disabled"
+        endpoint = f"{RG.replace('ENV', environment)}/providers/Microsoft.Network/privateEndpoints/pe-{rtype}"
+        resource["private_endpoint_connections"] = [
+            {
+                "id": f"{resource['id']}/privateEndpointConnections/c1",
+                "private_endpoint_id": endpoint,
+                "status": "Approved",
+            }
+        ]
+    _first(stack, "container_registries")["sku"] = "Premium"
+    _first(stack, "key_vaults")["network_acls"]["virtual_network_rules"] = []
+    return stack
+
+
 def test_every_rule_has_a_breaking_case():
-    assert set(BREAKERS) == set(RULES_BY_ID)
+    assert set(BREAKERS) | PRIVATE_RULES == set(RULES_BY_ID)
+
+
+def test_a_private_endpoints_stack_passes_the_public_access_and_private_endpoint_rules():
+    audit = evaluate(
+        private_stack(),
+        "prod",
+        exceptions={"ml_workspace.user_assigned_identity": "x"},
+        network_mode="private_endpoints",
+    )
+    for rule_id in PUBLIC_ACCESS_RULES | PRIVATE_RULES | {"container_registry.firewall"}:
+        assert statuses(audit, rule_id) == {"pass"}, results_of(audit, rule_id)
+    assert audit["network_mode"] == "private_endpoints"
+    assert not audit["failed"], audit["blocking"]
+
+
+@pytest.mark.parametrize("rtype", sorted(PRIVATE_TYPES))
+def test_a_missing_or_pending_private_endpoint_fails_in_private_mode(rtype):
+    stack = private_stack()
+    resource = _first(stack, PRIVATE_TYPES[rtype])
+    resource["private_endpoint_connections"][0]["status"] = "Pending"
+    audit = evaluate(
+        stack, "prod", exceptions={"ml_workspace.user_assigned_identity": "x"}, network_mode="private_endpoints"
+    )
+    (failed,) = audit["blocking"]
+    assert failed["rule"] == f"{rtype}.private_endpoint" and failed["found"] == []
+    assert "approve the pending connection" in failed["message"]
+    resource.pop("private_endpoint_connections")
+    audit = evaluate(
+        stack, "prod", exceptions={"ml_workspace.user_assigned_identity": "x"}, network_mode="private_endpoints"
+    )
+    assert [item["rule"] for item in audit["blocking"]] == [f"{rtype}.private_endpoint"]
+
+
+def test_private_endpoint_rules_do_not_apply_in_service_endpoints_mode():
+    audit = evaluate(converged_stack("prod", registry=True), "prod", exceptions=ALL_EXCEPTIONS)
+    for rule_id in PRIVATE_RULES:
+        (item,) = results_of(audit, rule_id)
+        assert item["status"] == "not_applicable"
+        assert item["note"] == "applies in private_endpoints mode only, this stack is in service_endpoints mode"
+    with pytest.raises(AuditError, match="network_mode 'private' is not one of"):
+        evaluate(converged_stack("prod"), "prod", network_mode="private")
+
+
+def test_an_exception_for_one_network_mode_is_left_out_in_the_other():
+    scoped = {
+        rule_id: {"reason": "service endpoints design", "network_mode": "service_endpoints"}
+        for rule_id in PUBLIC_ACCESS_RULES
+    }
+    scoped["ml_workspace.user_assigned_identity"] = "system-assigned"
+    # In service_endpoints mode they cover the failures, as before.
+    audit = evaluate(converged_stack("prod", registry=True), "prod", exceptions=scoped)
+    for rule_id in PUBLIC_ACCESS_RULES:
+        assert statuses(audit, rule_id) == {"exception"}
+    assert audit["unused_exceptions"] == []
+    # In private_endpoints mode they are neither applied nor listed as unused: public access Disabled passes.
+    audit = evaluate(private_stack(), "prod", exceptions=scoped, network_mode="private_endpoints")
+    assert audit["unused_exceptions"] == [] and not audit["failed"]
+    # And a private stack that went public again fails, with no stale exception to hide it.
+    stack = private_stack()
+    _first(stack, "key_vaults")["public_network_access"] = "Enabled"
+    audit = evaluate(stack, "prod", exceptions=scoped, network_mode="private_endpoints")
+    assert [item["rule"] for item in audit["blocking"]] == ["key_vault.public_network_access"]
+    with pytest.raises(AuditError, match="network_mode 'both' is not one of"):
+        parse_exceptions({"CKV_AZURE_189": {"reason": "r", "network_mode": "both"}})
 
 
 @pytest.mark.parametrize("rule_id", sorted(BREAKERS))

@@ -29,3 +29,36 @@ def test_parse_resource_id():
     parsed = rs.parse_resource_id("/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv1")
     assert parsed == {"subscription_id": "S", "resource_group": "RG", "name": "kv1"}
     assert rs.parse_resource_id(None) == {}
+
+
+def test_private_endpoint_connections_in_one_shape_for_every_service():
+    from ansible_collections.mlops.azure.plugins.module_utils._rest import private_endpoint_connections
+
+    props = {
+        "privateEndpointConnections": [
+            {
+                "id": "/x/privateEndpointConnections/c1",
+                "properties": {
+                    "privateEndpoint": {"id": "/pe/pe-kv-vault"},
+                    "privateLinkServiceConnectionState": {"status": "Approved", "description": "auto"},
+                    "provisioningState": "Succeeded",
+                },
+            },
+            {"id": "/x/privateEndpointConnections/c2", "properties": {}},
+        ]
+    }
+    assert private_endpoint_connections(props["privateEndpointConnections"]) == [
+        {
+            "id": "/x/privateEndpointConnections/c1",
+            "private_endpoint_id": "/pe/pe-kv-vault",
+            "status": "Approved",
+            "provisioning_state": "Succeeded",
+        },
+        {
+            "id": "/x/privateEndpointConnections/c2",
+            "private_endpoint_id": None,
+            "status": None,
+            "provisioning_state": None,
+        },
+    ]
+    assert private_endpoint_connections(None) == [] == private_endpoint_connections([])

@@ -70,8 +70,13 @@ def test_shape_and_subnet_ids():
         "id": f"{RID}/subnets/a",
         "address_prefix": "10.0.1.0/24",
         "service_endpoints": ["Microsoft.KeyVault"],
+        "delegations": [],
     }
     assert shape["subnets"][1]["address_prefix"] == "10.0.2.0/24"
+    delegated = subnet(
+        "c", "10.0.3.0/24", delegations=[{"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]
+    )
+    assert vn.virtual_network_shape(body([delegated]))["subnets"][0]["delegations"] == ["Microsoft.Web/serverFarms"]
     assert shape["subnet_ids"] == {"a": f"{RID}/subnets/a", "b": f"{RID}/subnets/b"}
 
 
@@ -183,7 +188,13 @@ def test_check_mode_create_predicts_subnet_ids():
     after = result["resource"]
     assert after["subnet_ids"] == {"a": f"{RID}/subnets/a"}
     assert after["subnets"] == [
-        {"name": "a", "id": f"{RID}/subnets/a", "address_prefix": "10.0.1.0/24", "service_endpoints": []}
+        {
+            "name": "a",
+            "id": f"{RID}/subnets/a",
+            "address_prefix": "10.0.1.0/24",
+            "service_endpoints": [],
+            "delegations": [],
+        }
     ]
     client.virtual_networks.begin_create_or_update.assert_not_called()
 
