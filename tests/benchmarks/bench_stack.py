@@ -190,7 +190,7 @@ def playbook_run(emulator, work, inventory, *args, extra_env=None):
 def make_prod_network(emulator):
     """The VNet and subnet inventories/prod admits (the network team's, made before the stack), through the SDK."""
     from azure.identity import ClientSecretCredential
-    from azure.mgmt.network import NetworkManagementClient
+    from azure.mgmt.network import NetworkManagementClient, models
     from azure.mgmt.resource.resources import ResourceManagementClient
 
     env = emulator.env
@@ -209,14 +209,22 @@ def make_prod_network(emulator):
     ResourceManagementClient(credential, subscription, **options).resource_groups.create_or_update(
         group, {"location": "westeurope"}
     )
-    endpoints = [{"service": "Microsoft.KeyVault"}, {"service": "Microsoft.Storage"}]
-    body = {
-        "location": "westeurope",
-        "address_space": {"address_prefixes": ["10.20.0.0/16"]},
-        "subnets": [{"name": subnet, "address_prefix": "10.20.1.0/24", "service_endpoints": endpoints}],
-    }
+    vnet_body = models.VirtualNetwork(
+        location="westeurope",
+        address_space=models.AddressSpace(address_prefixes=["10.20.0.0/16"]),
+        subnets=[
+            models.Subnet(
+                name=subnet,
+                address_prefix="10.20.1.0/24",
+                service_endpoints=[
+                    models.ServiceEndpointPropertiesFormat(service="Microsoft.KeyVault"),
+                    models.ServiceEndpointPropertiesFormat(service="Microsoft.Storage"),
+                ],
+            )
+        ],
+    )
     NetworkManagementClient(credential, subscription, **options).virtual_networks.begin_create_or_update(
-        group, vnet, body, polling_interval=0.1
+        group, vnet, vnet_body, polling_interval=0.1
     ).result()
 
 

@@ -37,16 +37,18 @@ ARGUMENTS = {
 }
 
 
-def write_play(path, order):
-    """A play that runs the roles' halves in ``order``: ``[(role, "start" | "finish"), ...]``."""
+def write_play(path, order, extra_vars=None, after=()):
+    """A play that runs the roles' halves in ``order``: ``[(role, "start" | "finish" | "main"), ...]``, with
+    ``extra_vars`` added to every role's arguments, then the tasks ``after``."""
     tasks = [
         {
             "name": f"{half} {role}",
             "ansible.builtin.include_role": {"name": role, "tasks_from": half},
-            "vars": ARGUMENTS[role],
+            "vars": dict(ARGUMENTS[role], **(extra_vars or {})),
         }
         for role, half in order
     ]
+    tasks += list(after)
     play = {
         "hosts": "localhost",
         "gather_facts": False,
@@ -108,3 +110,34 @@ def test_a_failed_create_fails_its_wait_with_the_modules_message(clean_emulator,
     assert [(r["status"], r["changed"]) for r in waits] == [("ok", True), ("failed", False)], waits
     after = results[results.index(failure) + 1 :]
     assert [r["task"] for r in after if "Remove the finished job" not in r["task"]] == [], after
+
+
+def test_in_the_foreground_the_roles_register_the_modules_result(clean_emulator, tmp_path):
+    """``main`` (the role alone) and ``start``/``finish`` with a timeout of 0 (``mlops_overlap_creates: false``) run
+    the create in the foreground; the wait is skipped without overwriting the registered result."""
+    make_group(clean_emulator)
+    kv, st = "mlops.azure.key_vault", "mlops.azure.storage_account"
+    check = {
+        "name": "What the roles registered is the modules' results",
+        "ansible.builtin.assert": {
+            "that": [
+                "key_vault_result.key_vault.id is search('/vaults/" + VAULT + "$')",
+                "storage_account_result.storage_account.id is search('/storageAccounts/" + ACCOUNT + "$')",
+                "key_vault_result.ansible_job_id is undefined and storage_account_result.ansible_job_id is undefined",
+            ]
+        },
+    }
+    playbook = write_play(tmp_path / "main.yml", [(kv, "main"), (st, "main")], after=[check])
+    serial = write_play(
+        tmp_path / "serial.yml",
+        [(kv, "start"), (st, "start"), (kv, "finish"), (st, "finish")],
+        extra_vars={"key_vault_async_timeout": 0, "storage_account_async_timeout": 0},
+        after=[check],
+    )
+
+    rc, changed, failed, output = run_playbook(clean_emulator, playbook, inventory="localhost,")
+    assert rc == 0 and failed == 0 and changed == 2, output[-4000:]
+    clean_emulator.clear_requests()
+    rc, changed, failed, output = run_playbook(clean_emulator, serial, inventory="localhost,")
+    assert (rc, changed, failed) == (0, 0, 0), output[-4000:]
+    assert stack_writes(clean_emulator.requests()) == []
