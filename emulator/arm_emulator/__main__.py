@@ -1,4 +1,5 @@
-"""Command line: ``python -m arm_emulator --data-dir DIR [--host H] [--port P] [--latency instant|realistic]``."""
+"""Command line: ``python -m arm_emulator --data-dir DIR [--host H] [--port P] [--latency instant|realistic]
+[--throttling off|documented]``."""
 
 from __future__ import annotations
 
@@ -28,9 +29,23 @@ def parse_args(argv=None) -> Settings:
     )
     parser.add_argument("--page-size", type=int, default=10, help="items per page of list answers (default 10)")
     parser.add_argument("--token-lifetime", type=int, default=3599, help="access token lifetime in seconds")
+    parser.add_argument(
+        "--throttling",
+        choices=("off", "documented"),
+        default="off",
+        help="off: no request limit; documented: ARM's token buckets per subscription, principal and kind of request",
+    )
+    parser.add_argument(
+        "--throttling-scale",
+        type=float,
+        default=1.0,
+        help="multiplies every bucket size and refill rate of --throttling documented (0.1 = a tenth of Azure's)",
+    )
     args = parser.parse_args(argv)
     if args.time_scale <= 0:
         parser.error("--time-scale must be positive")
+    if args.throttling_scale <= 0:
+        parser.error("--throttling-scale must be positive")
     if args.page_size < 1:
         parser.error("--page-size must be at least 1")
     return Settings(
@@ -41,6 +56,8 @@ def parse_args(argv=None) -> Settings:
         time_scale=args.time_scale,
         page_size=args.page_size,
         token_lifetime=args.token_lifetime,
+        throttling=args.throttling,
+        throttling_scale=args.throttling_scale,
     )
 
 

@@ -267,6 +267,7 @@ class Context:
         self.params: dict = {}
         self.claims: dict = {}
         self.fail_rule: Optional[dict] = None  # a matched "fail_operation" fault rule, consumed by lro.start
+        self.ratelimit: dict = {}  # the x-ms-ratelimit-remaining-* headers of the answer (throttling on)
         self._json: Any = None
         self.request_id = new_guid()
 

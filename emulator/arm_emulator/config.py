@@ -120,6 +120,8 @@ class Settings:
     time_scale: float = 1.0
     page_size: int = 10
     token_lifetime: int = 3599
+    throttling: str = "off"  # or "documented": ARM's token buckets (throttling.py)
+    throttling_scale: float = 1.0
 
     def duration(self, typical_seconds: float) -> float:
         """How long an operation that takes ``typical_seconds`` in Azure takes here."""

@@ -36,6 +36,7 @@ from .faults import Faults, fault_error
 from .identity import Identity
 from .registry import Registry, load_providers
 from .store import Store, atomic_write
+from .throttling import Throttling
 
 API_VERSION_SHAPE = r"\d{4}-\d{2}-\d{2}(-[A-Za-z]+)?"
 ENV_FILE = "emulator.env"
@@ -67,6 +68,7 @@ class Emulator:
         self.store = Store(os.path.join(self.data_dir, "state.json"))
         self.registry: Registry = load_providers()
         self.faults = Faults()
+        self.throttling = Throttling(settings.throttling, settings.throttling_scale)
         self.log: list[dict] = []
         self.log_lock = threading.Lock()
         values = _load_secrets(self.data_dir)
@@ -188,7 +190,7 @@ class Emulator:
             ratelimit = True
         except ArmError as err:
             response = Response(err.status, err.body(), dict(err.headers))
-            ratelimit = err.status != 401
+            ratelimit = err.status not in (401, 429)
         except Exception:  # noqa: BLE001 - the emulator must answer like ARM, never with a traceback
             traceback.print_exc(file=sys.stderr)
             err = ArmError(
@@ -196,12 +198,21 @@ class Emulator:
             )
             response = Response(err.status, err.body())
             ratelimit = False
-        self._arm_headers(response, handler, method, ratelimit=ratelimit, request_id=ctx.request_id)
+        self._arm_headers(
+            response, handler, method, ratelimit=ratelimit, request_id=ctx.request_id, remaining=ctx.ratelimit
+        )
         log(response.status)
         handler.send(response, head=(method == "HEAD"))
 
     def _arm_headers(
-        self, response: Response, handler, method: str, *, ratelimit: bool, request_id: Optional[str] = None
+        self,
+        response: Response,
+        handler,
+        method: str,
+        *,
+        ratelimit: bool,
+        request_id: Optional[str] = None,
+        remaining: Optional[dict] = None,
     ) -> None:
         request_id = request_id or new_guid()
         headers = response.headers
@@ -219,9 +230,16 @@ class Emulator:
         headers.setdefault("Expires", "-1")
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        if ratelimit:
+        if remaining:
+            # Throttling on: what is left in the request's buckets (throttling.py).
+            for key, value in remaining.items():
+                headers.setdefault(key, value)
+        elif ratelimit and not self.throttling.enabled:
+            # Throttling off: the values of a bucket that one request used (Learn's sizes), always the same.
             if method in ("GET", "HEAD"):
                 headers.setdefault("x-ms-ratelimit-remaining-subscription-reads", "249")
+            elif method == "DELETE":
+                headers.setdefault("x-ms-ratelimit-remaining-subscription-deletes", "199")
             else:
                 headers.setdefault("x-ms-ratelimit-remaining-subscription-writes", "199")
 
@@ -235,6 +253,16 @@ class Emulator:
                 )
             return Response(200, self.identity.metadata_endpoints(ctx.api_version))
         ctx.claims = self.identity.authenticate(ctx.headers.get("Authorization"))
+        if self.throttling.enabled:
+            # ARM throttles a request before it reaches the resource provider, per principal (the token's oid).
+            parts = [p for p in ctx.path.split("/") if p]
+            subscription = parts[1] if len(parts) >= 2 and parts[0].lower() == "subscriptions" else None
+            ctx.ratelimit = self.throttling.take(
+                ctx.method,
+                urllib.parse.unquote(subscription) if subscription else None,
+                str(ctx.claims.get("tid") or TENANT_ID),
+                str(ctx.claims.get("oid") or ctx.claims.get("sub") or ""),
+            )
         if ctx.api_version is None:
             raise ArmError(
                 400,
@@ -410,6 +438,14 @@ class Emulator:
         if route == "/_emulator/faults" and method == "DELETE":
             self.faults.clear()
             return Response(204)
+        if route == "/_emulator/operations" and method == "GET":
+            # Long-running operations as started and settled: what a benchmark needs to see which overlapped.
+            with self.store.lock:
+                ops = list(self.store.collection(lro.COLLECTION).values())
+            keys = ("id", "kind", "status", "start", "ready_at", "end", "params")
+            return Response(200, sorted(({k: op.get(k) for k in keys} for op in ops), key=lambda op: op["start"]))
+        if route == "/_emulator/throttling" and method == "GET":
+            return Response(200, self.throttling.state())
         if route == "/_emulator/reset" and method == "POST":
             self.store.reset()
             return Response(204)

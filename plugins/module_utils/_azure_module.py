@@ -271,13 +271,18 @@ class AzureModule(AnsibleModule):
         with self.azure_errors("list", f"the {plural} of subscription {self.subscription_id}"):
             return [rest_dict(item) for item in getattr(operations, list_all)()]
 
-    def read(self, label, func, *args, **kwargs):
-        """``func(...)`` as REST JSON, or ``None`` on 404. Warns when the resource group itself is missing."""
+    def read(self, label, func, *args, warn_missing_group=True, **kwargs):
+        """``func(...)`` as REST JSON, or ``None`` on 404. Warns when the resource group itself is missing, unless
+        ``warn_missing_group`` is false."""
         try:
             return rest_dict(func(*args, **kwargs))
         except azure_error_types() as exc:
             if is_not_found(exc):
-                if error_code(exc) == "ResourceGroupNotFound" and self.params.get("resource_group"):
+                if (
+                    warn_missing_group
+                    and error_code(exc) == "ResourceGroupNotFound"
+                    and self.params.get("resource_group")
+                ):
                     self.warn(
                         "Resource group '{}' does not exist (yet); {} is treated as absent.".format(
                             self.params.get("resource_group"), label

@@ -6,10 +6,14 @@ For each name, in this order, stopping at the first answer:
 
 1. the collection's name rules (``_naming.name_errors``): ``invalid``, or ``reserved`` when only reserved-word rules
    are broken; no call is made for such a name;
-2. optionally ARM's ``POST /providers/Microsoft.Resources/checkResourceName``: ``reserved``;
-3. the service's ``checkNameAvailability``: ``valid`` (free), ``invalid``, or taken; a taken name is then told
-   apart: ``exists`` (the resource of that name is in ``resource_group`` of this subscription), ``soft_deleted``
-   (a Key Vault of that name is soft-deleted in this subscription and can be recovered), or ``taken``.
+2. optionally ARM's ``POST /providers/Microsoft.Resources/checkResourceName``: ``reserved`` (after step 3: a name
+   that exists in the group was accepted by Azure, so it is not asked about);
+3. with ``resource_group``, one read of the resource of that name in that group of this subscription: ``exists``
+   when it is there. A name the stack already holds costs that read and no name-check request, so a rerun of a
+   playbook asks Azure nothing about names it owns;
+4. the service's ``checkNameAvailability``: ``valid`` (free), ``invalid``, or taken; a taken name is then told
+   apart: ``soft_deleted`` (a Key Vault of that name is soft-deleted in this subscription and can be recovered), or
+   ``taken`` (someone else's).
 
 Only the management SDK of the type asked for is imported.
 """
@@ -194,22 +198,19 @@ class NameChecker:
 
     def check(self, name):
         answer = local_result(self.type, name)
-        if answer is None and self.check_resource_name:
-            answer = reserved_result(self.type, name, self.ask_reserved(name))
         if answer is not None:
             return answer
+        if self.resource_group:
+            body = self.read_own(name)
+            if body is not None:
+                return exists_result(self.type, name, self.resource_group, body)
+        if self.check_resource_name:
+            answer = reserved_result(self.type, name, self.ask_reserved(name))
+            if answer is not None:
+                return answer
         answer, taken = availability_result(self.type, name, self.ask_available(name))
         if not taken:
             return answer
-        if self.resource_group:
-            body = self.module.read(
-                f"{self.type} '{name}' in resource group '{self.resource_group}'",
-                getattr(self.operations, self.service.get),
-                self.resource_group,
-                name,
-            )
-            if body is not None:
-                return exists_result(self.type, name, self.resource_group, body)
         if self.type == "key_vault":
             deleted = self.find_deleted_vault(name)
             if deleted is not None:
@@ -217,6 +218,17 @@ class NameChecker:
         return answer
 
     # -- calls --------------------------------------------------------------------------------
+    def read_own(self, name):
+        """The resource ``name`` in ``resource_group`` of this subscription (REST JSON), or None. A missing group is
+        no warning here: a preflight checks the names of a first run before the group exists."""
+        return self.module.read(
+            f"{self.type} '{name}' in resource group '{self.resource_group}'",
+            getattr(self.operations, self.service.get),
+            self.resource_group,
+            name,
+            warn_missing_group=False,
+        )
+
     def ask_available(self, name):
         body = {"name": name, "type": self.service.arm_type}
         answer = self.module.call(

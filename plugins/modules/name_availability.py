@@ -13,13 +13,14 @@ description:
   - Checks a list of names of one globally unique resource type (Key Vault, storage account, container registry)
     and returns one answer per name, so a preflight can report every problem at once before anything is created.
   - Each name is first checked against the collection's naming rules, including reserved words (no call is made
-    for a name that breaks them), then, optionally, against ARM's C(checkResourceName) reserved-word check, then
-    against the service's own C(checkNameAvailability).
-  - A taken name is told apart further. With O(resource_group), a name held by the resource of that name in that
-    group of this subscription is reported as RV(availability[].reason=exists) (it is yours, it can be managed). A Key
-    Vault name held by a vault soft-deleted in this subscription is reported as RV(availability[].reason=soft_deleted)
-    with where it is and until when, since it can be recovered or purged. Any other taken name belongs to someone
-    else (RV(availability[].reason=taken)).
+    for a name that breaks them). With O(resource_group), the resource of that name in that group of this
+    subscription is then read; when it is there, the name is reported as RV(availability[].reason=exists) (it is
+    yours, it can be managed) and no name-check request is sent for it, so a playbook's rerun asks Azure nothing
+    about the names it already holds. Other names are checked, optionally, against ARM's C(checkResourceName)
+    reserved-word check, then against the service's own C(checkNameAvailability).
+  - A taken name is told apart further. A Key Vault name held by a vault soft-deleted in this subscription is
+    reported as RV(availability[].reason=soft_deleted) with where it is and until when, since it can be recovered
+    or purged. Any other taken name belongs to someone else (RV(availability[].reason=taken)).
   - The module never changes anything and always reports RV(ignore:changed=false).
 options:
   names:
@@ -37,9 +38,9 @@ options:
     choices: [container_registry, key_vault, storage_account]
   resource_group:
     description:
-      - The resource group the resources live in, or will be created in. A name taken by the resource of that name
-        in this group (of O(subscription_id)) is reported as V(exists) instead of V(taken), so a preflight passes
-        on the second run of a playbook.
+      - The resource group the resources live in, or will be created in. The resource of each name is read in this
+        group (of O(subscription_id)) first; a name it holds is reported as V(exists) instead of V(taken), with no
+        name-check request, so a preflight passes on the second run of a playbook and sends no name check.
     type: str
   location:
     description:

@@ -104,9 +104,16 @@ def test_key_vault_names(play, names_env):
         non_reads(requests)
     )
     posted = [r["path"] for r in requests if r["method"] == "POST"]
-    # Names that break the rules are never sent; the four others are checked by ARM and by the service, per run.
-    assert len([p for p in posted if p.endswith("/checkResourceName")]) == 4 * 2 + 1
-    assert len([p for p in posted if p.endswith("/checkNameAvailability")]) == 4 * 2 + 1
+    # Names that break the rules are never sent. With resource_group, the name held there is only read (one GET
+    # per run), never sent; the three others are checked by ARM and by the service, per run.
+    assert len([p for p in posted if p.endswith("/checkResourceName")]) == 3 * 2 + 1
+    assert len([p for p in posted if p.endswith("/checkNameAvailability")]) == 3 * 2 + 1
+    mine = [
+        r
+        for r in requests
+        if r["path"].lower().endswith(f"/resourcegroups/{RG}/providers/microsoft.keyvault/vaults/kv-it-mine")
+    ]
+    assert [r["method"] for r in mine] == ["GET", "GET"]
 
 
 def test_storage_account_names(play, names_env):

@@ -60,7 +60,7 @@ class FakeModule:
         self.clients_for.append(subscription_id)
         return self._client
 
-    def read(self, label, func, *args, **kwargs):
+    def read(self, label, func, *args, warn_missing_group=True, **kwargs):
         """A copy of what ``func`` returns, as the real ``read`` returns a fresh REST dict; ``None`` on 404."""
         self.calls.append(_operation_name(func))
         try:

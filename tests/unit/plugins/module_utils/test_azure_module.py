@@ -257,6 +257,16 @@ def test_read_returns_none_on_404_and_warns_for_a_missing_group():
     assert module.read("vault", lambda: {"id": "x"}) == {"id": "x"}
 
 
+def test_read_can_leave_a_missing_group_unsaid():
+    module = make_module({"resource_group": "rg1"}, spec={"resource_group": {"type": "str"}})
+
+    def missing_group():
+        raise arm_error(ResourceNotFoundError, 404, "ResourceGroupNotFound", "nope")
+
+    assert module.read("vault", missing_group, warn_missing_group=False) is None
+    assert not module.warnings_seen
+
+
 def test_string_tags():
     assert am.string_tags({"a": 1, "b": None, "c": True}) == {"a": "1", "b": "", "c": "True"}
     assert am.string_tags(None) is None

@@ -145,9 +145,25 @@ def test_each_kind_of_answer(checker):
     assert answers["kv-mine"]["usable"] and not answers["kv-mine"]["available"]
     assert answers["kv-deleted-1"]["recoverable"] and answers["kv-deleted-1"]["location"] == "westeurope"
     assert vaults.list_calls == 1, "the soft-deleted vaults are listed once for all names"
-    assert module.calls.count("check_name_availability") == 5, "names that break the rules are not sent"
+    # Names that break the rules are not sent; the name held in the group is read and not sent either.
+    assert module.calls.count("check_name_availability") == 4
+    assert module.calls.count("get") == 5, "one read in the group per name that passes the rules"
     for answer in answers.values():
         assert set(answer) == KEYS
+
+
+def test_a_name_held_in_the_group_costs_one_read_and_no_name_check(checker):
+    module, _vaults, check = checker(check_resource_name=True, resource_group="rg-mlops", vaults={"mine": ["kv-mine"]})
+    answer = check.check("kv-mine")
+    assert answer["reason"] == "exists" and answer["usable"]
+    assert module.calls == ["get"], "no checkResourceName (FakeClient refuses it) and no checkNameAvailability"
+
+
+def test_a_name_taken_elsewhere_is_still_refused_with_the_resource_group(checker):
+    module, _vaults, check = checker(resource_group="rg-mlops", vaults={"taken": ["kv-someone-else"]})
+    answer = check.check("kv-someone-else")
+    assert answer["reason"] == "taken" and not answer["usable"]
+    assert module.calls == ["get", "check_name_availability"]
 
 
 def test_location_reads_the_deleted_vault_directly(checker):
