@@ -1,6 +1,6 @@
 """Wall time and ARM requests of playbooks/mlops.yml against the emulator (a benchmark, not a test; ``make bench``).
 
-    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead]
+    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead] [--skip-peer]
 
 Every figure is a median over R runs (default 3), and every ratio compares figures measured in this same
 invocation, on the same machine and under the same load:
@@ -11,6 +11,8 @@ invocation, on the same machine and under the same load:
    to ``ansible.builtin.ping`` (``bench_module_overhead.measure``).
 2. The first run on an empty emulator with ``--latency realistic --time-scale 0.1`` next to the first run on an
    instant, fault-free emulator, interleaved, each emulator emptied (``POST /_emulator/reset``) before each run.
+3. The rerun of the same stack written with azure.azcollection modules, from a virtual environment of its own
+   (``bench_peer.py``), next to ours, in turns: wall time, ARM requests by method, the ratio.
 
 Each run uses a fresh cache folder for the collection's cloud metadata cache, as a fresh user would.
 """
@@ -31,6 +33,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_module_overhead  # noqa: E402 - a sibling script, found through the path set above
+import bench_peer  # noqa: E402 - the azure.azcollection comparison, same
 
 REPO = bench_module_overhead.REPO
 BIN = bench_module_overhead.BIN
@@ -139,6 +142,7 @@ def main():
     parser.add_argument("--tasks", type=int, default=15, help="tasks per play of the per-task comparison")
     parser.add_argument("--skip-first-run", action="store_true", help="leave out the first-run comparison")
     parser.add_argument("--skip-overhead", action="store_true", help="leave out the per-task comparison")
+    parser.add_argument("--skip-peer", action="store_true", help="leave out the azure.azcollection comparison")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {args.rounds} runs of each kind")
@@ -164,6 +168,8 @@ def main():
             print(f"   --latency instant (no fault)          {fmt(first['instant'])}")
             print(f"   ratio realistic / instant             {realistic / instant:6.2f} x")
             print(f"   latency cost (difference)             {realistic - instant:6.2f} s")
+        if not args.skip_peer:
+            bench_peer.report_peer(bench_peer.bench_peer_rerun(work, args.rounds), fmt)
 
 
 if __name__ == "__main__":
