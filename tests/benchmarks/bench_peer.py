@@ -137,6 +137,11 @@ def bench_peer_rerun(work, rounds, log=print):
             out["azure.azcollection"]["times"].append(seconds)
             out["azure.azcollection"]["counts"].append(by_method(requests))
             out["azure.azcollection"]["changed"].append(stdout.count("\nchanged: "))
+            log(
+                f"   (round {_round + 1}: mlops.azure {out['mlops.azure']['times'][-1]:.1f} s, "
+                f"azure.azcollection {out['azure.azcollection']['times'][-1]:.1f} s)",
+                flush=True,
+            )
     finally:
         ours.stop()
         peer.stop()
