@@ -67,11 +67,16 @@ def load_token(secret, context, now):
     data = read_private_file(token_path(context))
     if data is None or len(data) <= NONCE_BYTES:
         return None
+    from cryptography.exceptions import InvalidTag
+
     try:
         plain = _aesgcm()(derive_key(secret, context)).decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], context.encode())
+    except (InvalidTag, ValueError):  # another key (secret, principal, scope) or a tampered file: ask anew
+        return None
+    try:
         entry = json.loads(plain.decode("utf-8"))
         token, expires_on = entry["token"], entry["expires_on"]
-    except Exception:  # noqa: BLE001 - wrong key, tampering, another format: the file is not usable, ask anew
+    except (ValueError, KeyError, TypeError):
         return None
     if not isinstance(token, str) or isinstance(expires_on, bool) or not isinstance(expires_on, int):
         return None
