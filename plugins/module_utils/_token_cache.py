@@ -12,7 +12,7 @@ another scope finds no usable file and asks for a new token. The file is written
 
 It is off unless ``MLOPS_AZURE_TOKEN_CACHE`` is ``true``: see docs/performance.md. It needs ``cryptography``
 (installed with azure-identity, through msal); without it, tokens are simply not cached. A hit spares the module
-the import of azure-identity (msal, and cryptography's X.509 code) and the request to the token endpoint.
+the import of azure-identity and msal and the request to the token endpoint.
 """
 
 from __future__ import annotations
