@@ -45,6 +45,10 @@ notes:
     managed identity, and the Azure CLI login (C(az login)).
   - Set the authentication options once for every task with
     C(module_defaults) and the action group C(group/mlops.azure.azure).
+  - With a service principal secret, E(MLOPS_AZURE_TOKEN_CACHE=true) lets the tasks of a run reuse one ARM token
+    (until five minutes before it expires) instead of asking for one per task. The token is kept in
+    C($XDG_CACHE_HOME/mlops.azure) (else C(~/.cache/mlops.azure)) encrypted with AES-GCM under a key derived from
+    the secret, never in clear; it is off by default. See C(docs/performance.md) in the collection.
   - An endpoint signed by a private CA (Azure Stack Hub, the local emulator) needs the E(REQUESTS_CA_BUNDLE)
     environment variable set to a PEM file holding that CA.
   - Azure throttling (HTTP 429) and transient 5xx answers are retried by the Azure SDK, honouring

@@ -138,32 +138,52 @@ class AzureModule(AnsibleModule):
             self._credential = self._build_credential()
         return self._credential
 
-    def _build_credential(self):
+    def _identity(self):
         try:
             from azure import identity
         except ImportError:
             self.fail_json(msg=missing_required_lib("azure-identity"), exception=traceback.format_exc())
+        return identity
+
+    def _build_credential(self):
         cloud = self.cloud
         client_id = self.params.get("client_id")
         secret = self.params.get("secret")
         tenant = self.params.get("tenant")
-        try:
-            if secret:
-                missing = [name for name, value in (("client_id", client_id), ("tenant", tenant)) if not value]
-                if missing:
-                    self.fail_json(
-                        msg="A service principal secret is set but {} is not: set {} (or AZURE_CLIENT_ID / "
-                        "AZURE_TENANT), or unset secret to use the default credential chain.".format(
-                            " and ".join(missing), " and ".join(missing)
-                        )
+        if secret:
+            missing = [name for name, value in (("client_id", client_id), ("tenant", tenant)) if not value]
+            if missing:
+                self.fail_json(
+                    msg="A service principal secret is set but {} is not: set {} (or AZURE_CLIENT_ID / "
+                    "AZURE_TENANT), or unset secret to use the default credential chain.".format(
+                        " and ".join(missing), " and ".join(missing)
                     )
-                return identity.ClientSecretCredential(
-                    tenant,
-                    client_id,
-                    secret,
-                    authority=cloud.authority,
-                    disable_instance_discovery=cloud.custom,
                 )
+
+            def client_secret_credential():
+                try:
+                    return self._identity().ClientSecretCredential(
+                        tenant,
+                        client_id,
+                        secret,
+                        authority=cloud.authority,
+                        disable_instance_discovery=cloud.custom,
+                    )
+                except ValueError as exc:
+                    self.fail_json(
+                        msg=f"Could not set up Azure credentials: {exc}. Check client_id, tenant and secret."
+                    )
+
+            # Imported here: only a service principal with a secret can use the encrypted token cache (opt-in).
+            from ansible_collections.mlops.azure.plugins.module_utils import _token_cache
+
+            if _token_cache.enabled():
+                return _token_cache.CachedClientSecretCredential(
+                    client_secret_credential, cloud.authority, tenant, client_id, secret
+                )
+            return client_secret_credential()
+        identity = self._identity()
+        try:
             options = dict(
                 authority=cloud.authority,
                 exclude_shared_token_cache_credential=True,

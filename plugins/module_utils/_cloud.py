@@ -185,15 +185,12 @@ def load_cached_cloud(url, ttl, now):
     sent; its content goes through the same checks as a fetched answer."""
     if ttl <= 0:
         return None
-    path = cache_path(url)
+    data = read_private_file(cache_path(url))
+    if data is None:
+        return None
     try:
-        with open(path, encoding="utf-8") as fh:
-            info = os.fstat(fh.fileno())
-            getuid = getattr(os, "getuid", None)
-            if (getuid is not None and info.st_uid != getuid()) or info.st_mode & 0o022:
-                return None
-            entry = json.load(fh)
-    except (OSError, ValueError):
+        entry = json.loads(data.decode("utf-8"))
+    except ValueError:
         return None
     if not isinstance(entry, dict) or entry.get("format") != CACHE_FORMAT:
         return None
@@ -211,17 +208,37 @@ def load_cached_cloud(url, ttl, now):
 def store_cached_cloud(url, cloud, now):
     """Keep ``cloud`` for ``url``: a temporary file (0600) renamed over the old one. Best effort: a cache that
     cannot be written only costs the next module a fetch."""
-    directory = cache_dir()
     entry = {"format": CACHE_FORMAT, "url": url.rstrip("/"), "fetched_at": now, "document": _as_document(cloud)}
+    write_private_file(cache_path(url), json.dumps(entry).encode("utf-8"))
+
+
+def read_private_file(path):
+    """The bytes of a cache file, or ``None`` when it cannot be read or is not trusted: a cache file is only
+    trusted when it is the user's own and nobody else can write it."""
+    try:
+        with open(path, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            getuid = getattr(os, "getuid", None)
+            if (getuid is not None and info.st_uid != getuid()) or info.st_mode & 0o022:
+                return None
+            return fh.read()
+    except OSError:
+        return None
+
+
+def write_private_file(path, data):
+    """Write a cache file: a temporary file (0600) in the cache folder (0700) renamed over the old one, so a reader
+    never sees half a file. Best effort: a cache that cannot be written only costs the next module a request."""
+    directory = os.path.dirname(path)
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".cloud-", suffix=".tmp", dir=directory)
+        handle, temporary = tempfile.mkstemp(prefix=".cache-", suffix=".tmp", dir=directory)
     except OSError:
         return
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh)
-        os.replace(temporary, cache_path(url))
+        with os.fdopen(handle, "wb") as fh:
+            fh.write(data)
+        os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

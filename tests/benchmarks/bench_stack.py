@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead]
         [--skip-overlap] [--time-scale S] [--skip-stacks] [--stacks 1,5,20] [--throttling-scale F]
+    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead] [--skip-peer]
 
 Every figure is a median over R runs (default 3), and every ratio compares figures measured in this same
 invocation, on the same machine and under the same load:
@@ -12,6 +13,8 @@ invocation, on the same machine and under the same load:
    to ``ansible.builtin.ping`` (``bench_module_overhead.measure``).
 2. The first run on an empty emulator with ``--latency realistic --time-scale 0.1`` next to the first run on an
    instant, fault-free emulator, interleaved, each emulator emptied (``POST /_emulator/reset``) before each run.
+3. The rerun of the same stack written with azure.azcollection modules, from a virtual environment of its own
+   (``bench_peer.py``), next to ours, in turns: wall time, ARM requests by method, the ratio.
 
 3. Overlapped creates: the first run of the prod stack (``inventories/prod``, its network made beforehand as the
    network team would) on an emulator with ``--latency realistic --time-scale S`` (default 0.5), as shipped
@@ -46,6 +49,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_module_overhead  # noqa: E402 - a sibling script, found through the path set above
+import bench_peer  # noqa: E402 - the azure.azcollection comparison, same
 
 REPO = bench_module_overhead.REPO
 BIN = bench_module_overhead.BIN
@@ -349,6 +353,15 @@ def print_stacks(rows, throttling_scale):
             print(f"           {line}")
 
 
+def report_token_cache(args):
+    """The per-task comparison again with the opt-in token cache on (MLOPS_AZURE_TOKEN_CACHE): ping measured anew, in
+    the same interleaved plays, so the ratio compares like with like."""
+    per_task = bench_module_overhead.measure(args.tasks, args.rounds, {"MLOPS_AZURE_TOKEN_CACHE": "true"})
+    info, ping = statistics.median(per_task["info"]), statistics.median(per_task["ping"])
+    print(f"   per task, token cache on       median {info * 1000:6.0f} ms (ping {ping * 1000:.0f} ms)")
+    print(f"   ratio to ping, token cache on  {info / ping:6.2f} x")
+
+
 def fmt(values):
     return f"median {statistics.median(values):7.2f} s  (runs: {', '.join(f'{v:.2f}' for v in values)})"
 
@@ -364,6 +377,7 @@ def main():
     parser.add_argument("--skip-stacks", action="store_true", help="leave out the N stacks at once")
     parser.add_argument("--stacks", default="1,5,20", help="numbers of stacks run at once (default 1,5,20)")
     parser.add_argument("--throttling-scale", type=float, default=1.0, help="emulator --throttling-scale of N stacks")
+    parser.add_argument("--skip-peer", action="store_true", help="leave out the azure.azcollection comparison")
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {args.rounds} runs of each kind")
@@ -381,6 +395,7 @@ def main():
             print(f"   per task, resource_group_info  median {info * 1000:6.0f} ms")
             print(f"   per task, ansible.builtin.ping median {ping * 1000:6.0f} ms")
             print(f"   ratio to ping                  {info / ping:6.2f} x")
+            report_token_cache(args)
         if not args.skip_first_run:
             first = bench_first_run(work, args.rounds)
             realistic, instant = statistics.median(first["realistic"]), statistics.median(first["instant"])
@@ -395,6 +410,8 @@ def main():
         if not args.skip_stacks:
             counts = [int(n) for n in args.stacks.split(",") if n.strip()]
             print_stacks(bench_stacks(work, counts, args.throttling_scale), args.throttling_scale)
+        if not args.skip_peer:
+            bench_peer.report_peer(bench_peer.bench_peer_rerun(work, args.rounds), fmt)
 
 
 if __name__ == "__main__":

@@ -107,3 +107,30 @@ def test_deleting_the_group_soft_deletes_its_workspaces(clean_emulator, la):
     la.workspaces.begin_create_or_update("rg-gone", "log-in-group", workspace()).result()
     rm.resource_groups.begin_delete("rg-gone").result()
     assert [w.name for w in la.deleted_workspaces.list()] == ["log-in-group"]
+
+
+def test_intelligence_packs_shared_keys_management_groups_and_usages(la, group):
+    la.workspaces.begin_create_or_update(group, "log-packs", workspace()).result()
+    packs = {p.name: p.enabled for p in la.intelligence_packs.list(group, "log-packs")}
+    assert packs["LogManagement"] is True
+    assert packs["Security"] is False and packs["AzureActivity"] is False
+    la.intelligence_packs.enable(group, "log-packs", "AzureActivity")
+    la.intelligence_packs.disable(group, "log-packs", "LogManagement")
+    packs = {p.name: p.enabled for p in la.intelligence_packs.list(group, "log-packs")}
+    assert packs["AzureActivity"] is True and packs["LogManagement"] is False
+    with pytest.raises(HttpResponseError) as info:
+        la.intelligence_packs.enable(group, "log-packs", "NoSuchPack")
+    assert info.value.status_code == 400
+
+    keys = la.shared_keys.get_shared_keys(group, "log-packs")
+    assert len(keys.primary_shared_key) == 88 and keys.primary_shared_key != keys.secondary_shared_key
+    assert la.shared_keys.get_shared_keys(group, "log-packs").primary_shared_key == keys.primary_shared_key
+
+    assert list(la.management_groups.list(group, "log-packs")) == []
+    (usage,) = la.usages.list(group, "log-packs")
+    assert (usage.name.value, usage.unit, usage.current_value, usage.limit) == ("DataAnalyzed", "Bytes", 0.0, -1.0)
+    assert usage.quota_period == "P1D"
+
+    for call in (la.intelligence_packs.list, la.shared_keys.get_shared_keys, la.usages.list):
+        with pytest.raises(ResourceNotFoundError):
+            list(call(group, "log-none") or [])

@@ -221,3 +221,22 @@ def test_container_in_a_missing_account(st, group):
     with pytest.raises(ResourceNotFoundError) as info:
         st.blob_containers.create(group, "stnothere", "models", {})
     assert info.value.error.code == "ParentResourceNotFound"
+
+
+def test_list_keys_gives_two_stable_full_keys(clean_emulator, st, group):
+    st.storage_accounts.begin_create(group, "stkeys1", account_body(allowSharedKeyAccess=False)).result()
+
+    def listed():
+        # the SDK model's ``keys`` attribute is shadowed by the mapping method of the same name: read the dict
+        return st.storage_accounts.list_keys(group, "stkeys1").as_dict()["keys"]
+
+    keys = listed()
+    assert [(k["keyName"], k["permissions"]) for k in keys] == [("key1", "FULL"), ("key2", "FULL")]
+    assert all(len(k["value"]) == 88 and k["creationTime"] is not None for k in keys)
+    assert keys[0]["value"] != keys[1]["value"]
+    # Listing does not rotate them, and an account that refuses Shared Key authorization still has them.
+    assert listed() == keys
+    assert [r["method"] for r in clean_emulator.requests() if r["path"].endswith("/listKeys")] == ["POST"] * 2
+    with pytest.raises(ResourceNotFoundError) as info:
+        st.storage_accounts.list_keys(group, "stnokeys")
+    assert info.value.error.code == "StorageAccountNotFound"

@@ -4,6 +4,7 @@ their recovery by re-creating them, read-only ``customerId``, server-filled defa
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
 import secrets
@@ -351,3 +352,106 @@ def list_deleted(ctx: Context) -> Response:
 @provider.route("GET", BASE + "/deletedWorkspaces")
 def list_deleted_by_group(ctx: Context) -> Response:
     return _deleted_list(ctx, ctx.params["resourceGroupName"])
+
+
+# what a workspace lists and hands out besides itself ------------------------------------------------------------------
+#: The intelligence packs (legacy solutions) a workspace lists, with their display names, as the REST specification's
+#: example lists them. A new workspace has Log Management on (the workspace's own logs) and the others off.
+INTELLIGENCE_PACKS = (
+    ("CapacityPerformance", "Capacity and Performance"),
+    ("AzureWebAppsAnalytics", "Azure Web Apps Analytics (Preview)"),
+    ("Security", "Security and Audit"), ("Updates", "Update Management"), ("AntiMalware", "Antimalware Assessment"),
+    ("LogManagement", "Log Management"), ("ChangeTracking", "Change Tracking"), ("SQLAssessment", "SQL Assessment"),
+    ("ServiceDesk", "IT Service Management Connector(Preview)"), ("ADAssessment", "AD Assessment"),
+    ("AlertManagement", "Alert Management"), ("AzureAutomation", "Azure Automation"), ("WireData", "Wire Data"),
+    ("SiteRecovery", "Azure Site Recovery"), ("Backup", "Backup"), ("NetworkMonitoring", "Network Performance Monitor"),
+    ("Containers", "Container Monitoring Solution"), ("ServiceMap", "Service Map"),
+    ("ADReplication", "AD Replication Status"), ("KeyVaultAnalytics", "Key Vault Analytics"),
+    ("AzureActivity", "Activity Log Analytics"), ("AzureSQLAnalytics", "Azure SQL Analytics (Preview)"),
+    ("AzureNSGAnalytics", "Azure Network Security Group Analytics"), ("SecurityCenterFree", "Security Center Free"),
+)  # fmt: skip
+DEFAULT_PACKS = frozenset({"LogManagement"})
+
+
+def _packs(record: dict) -> dict:
+    """The workspace's pack switches (name -> enabled), created with the defaults on first use."""
+    packs = record["internal"].get("intelligence_packs")
+    if packs is None:
+        packs = {name: name in DEFAULT_PACKS for name, _ in INTELLIGENCE_PACKS}
+        record["internal"]["intelligence_packs"] = packs
+    return packs
+
+
+@provider.route("GET", WORKSPACE + "/intelligencePacks")
+def list_intelligence_packs(ctx: Context) -> Response:
+    """``IntelligencePacks_List``: a bare JSON array (not a ``value`` page), every pack with its switch."""
+    packs = _packs(_get_or_404(ctx))
+    return Response(
+        200, [{"name": name, "enabled": packs[name], "displayName": display} for name, display in INTELLIGENCE_PACKS]
+    )
+
+
+@provider.route("POST", WORKSPACE + "/intelligencePacks/{packName}/{action}")
+def switch_intelligence_pack(ctx: Context) -> Response:
+    """``IntelligencePacks_Enable`` / ``_Disable``: 200 with no body."""
+    action = ctx.params["action"].lower()
+    if action not in ("enable", "disable"):
+        raise ArmError(404, "NotFound", f"The requested path '{ctx.path}' is not served by this endpoint.")
+    record = _get_or_404(ctx)
+    packs = _packs(record)
+    name = next((known for known in packs if known.lower() == ctx.params["packName"].lower()), None)
+    if name is None:
+        raise ArmError(
+            400,
+            "BadRequest",
+            f"The intelligence pack '{ctx.params['packName']}' is not valid. Operation Id: '{_operation_id()}'",
+        )
+    packs[name] = action == "enable"
+    ctx.store.touch()
+    return Response(200)
+
+
+def _shared_key() -> str:
+    return base64.b64encode(secrets.token_bytes(64)).decode("ascii")
+
+
+@provider.route("POST", WORKSPACE + "/sharedKeys")
+def get_shared_keys(ctx: Context) -> Response:
+    """``SharedKeys_GetSharedKeys`` (a POST: it hands out secrets): the agents' primary and secondary keys."""
+    record = _get_or_404(ctx)
+    keys = record["internal"].get("shared_keys")
+    if keys is None:
+        keys = {"primarySharedKey": _shared_key(), "secondarySharedKey": _shared_key()}
+        record["internal"]["shared_keys"] = keys
+        ctx.store.touch()
+    return Response(200, dict(keys))
+
+
+@provider.route("GET", WORKSPACE + "/managementGroups")
+def list_management_groups(ctx: Context) -> Response:
+    """``ManagementGroups_List``: the System Center Operations Manager groups connected to the workspace; none here."""
+    _get_or_404(ctx)
+    return Response(200, {"value": []})
+
+
+@provider.route("GET", WORKSPACE + "/usages")
+def list_usages(ctx: Context) -> Response:
+    """``Usages_List``: the data analysed today against the daily cap (-1 with no cap); the emulator ingests nothing."""
+    props = _get_or_404(ctx)["body"]["properties"]
+    capping = props.get("workspaceCapping") or {}
+    quota = capping.get("dailyQuotaGb", -1.0)
+    return Response(
+        200,
+        {
+            "value": [
+                {
+                    "name": {"value": "DataAnalyzed", "localizedValue": "Data Analyzed"},
+                    "unit": "Bytes",
+                    "currentValue": 0.0,
+                    "limit": float(quota * 1024**3) if quota is not None and quota >= 0 else -1.0,
+                    "nextResetTime": capping.get("quotaNextResetTime"),
+                    "quotaPeriod": "P1D",
+                }
+            ]
+        },
+    )

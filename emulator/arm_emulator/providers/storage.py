@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import secrets
 
 from azure.mgmt.storage import models as st_models
 
@@ -454,6 +456,40 @@ def delete_account(ctx: Context) -> Response:
     for gone in ctx.store.remove(record["id"]):
         ctx.hooks.emit("resource.deleted", ctx, gone)
     return Response(200)
+
+
+def _new_key() -> str:
+    """An account access key as the service hands them out: 64 random bytes, base64 (88 characters)."""
+    return base64.b64encode(secrets.token_bytes(64)).decode("ascii")
+
+
+@provider.route("POST", ACCOUNT + "/listKeys")
+def list_keys(ctx: Context) -> Response:
+    """``StorageAccounts_ListKeys``: the two access keys (``FULL``). The account keeps them whether or not it allows
+    Shared Key authorization (``allowSharedKeyAccess: false`` refuses their use on the data plane, not their
+    listing). No Kerberos keys: the emulator has no Active Directory Domain Services, so ``$expand=kerb`` adds none."""
+    record = _account_or_404(ctx)
+    account = record["body"]
+    if account["properties"].get("provisioningState") != "Succeeded":
+        raise ArmError(
+            409,
+            "StorageAccountIsNotProvisioned",
+            "The storage account provisioning state must be 'Succeeded' before executing the operation.",
+        )
+    keys = record["internal"].get("keys")
+    if keys is None:
+        keys = record["internal"]["keys"] = {"key1": _new_key(), "key2": _new_key()}
+        ctx.store.touch()
+    created = account["properties"].get("keyCreationTime") or {}
+    return Response(
+        200,
+        {
+            "keys": [
+                {"keyName": name, "value": keys[name], "permissions": "FULL", "creationTime": created.get(name)}
+                for name in ("key1", "key2")
+            ]
+        },
+    )
 
 
 @provider.route(
