@@ -347,6 +347,16 @@ class AzureModule(AnsibleModule):
             self.fail_json(msg=exc.msg, changed=True, resource=exc.resource)
 
 
+def info_module(**options):
+    """The ``AzureModule`` of an ``_info`` reader of resources in resource groups: options ``name`` (which needs
+    ``resource_group``) and ``resource_group``, then ``options``. It writes nothing, so it supports check mode."""
+    return AzureModule(
+        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str"), **options),
+        required_by={"name": "resource_group"},
+        supports_check_mode=True,
+    )
+
+
 class GroupedResource(AzureResource):
     """A resource that lives in a resource group. Subclasses set ``arm_type`` (``Microsoft.KeyVault/vaults``), and
     ``module``, ``resource_group`` and ``location`` (the ``location`` option, or ``None`` to create the resource in

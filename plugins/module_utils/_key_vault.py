@@ -1,6 +1,6 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Key Vault, declared on the resource kit (``_resource.py``), spoken through ``azure-mgmt-keyvault``.
+"""Key Vault, declared on the resource kit (``_resource.py``) over ``azure-mgmt-keyvault``.
 
 The field table says how each option maps to the vault's REST body; the class adds what is the vault's own:
 the subnets that skip the service-endpoint check, the name a soft-deleted vault holds (recover or refuse), purge
@@ -22,8 +22,8 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     norm_ip,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._resource import (
-    ArmResource,
     Field,
+    SdkResource,
     private_endpoint_connections_field,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
@@ -106,10 +106,16 @@ def desired_network_acls(acls):
     return shape, ignore
 
 
-class KeyVault(ArmResource):
+class KeyVault(SdkResource):
     kind = "key vault"
     arm_type = VAULT_TYPE
     location_fixed = "A vault's location is fixed at creation: create a new vault to use another location."
+    sdk_client = KeyVaultManagementClient
+    sdk_operations = "vaults"
+    sdk_update = "update"
+    sdk_delete = "delete"
+    # ``vaults.list`` lists through the resources API (generic resources, not vaults).
+    sdk_list_all = "list_by_subscription"
     fields = (
         Field("tenant_id", "properties.tenantId", norm=norm_ci),
         Field(
@@ -177,30 +183,11 @@ class KeyVault(ArmResource):
                 rule["ignoreMissingVnetServiceEndpoint"] = True
         return body
 
-    # -- transport: azure-mgmt-keyvault ------------------------------------------------------
-    @property
-    def client(self):
-        return self.module.client(KeyVaultManagementClient)
-
-    def get_raw(self):
-        return self.client.vaults.get(self.resource_group, self.name)
-
-    def put(self, body, action="create"):
-        self.module.wait(
-            action, self.label, self.client.vaults.begin_create_or_update, self.resource_group, self.name, body
-        )
-
-    def patch(self, body):
-        self.module.call("update", self.label, self.client.vaults.update, self.resource_group, self.name, body)
-
-    def remove(self):
-        self.module.call("delete", self.label, self.client.vaults.delete, self.resource_group, self.name)
-
     # -- soft-deleted vaults ---------------------------------------------------------------------
     def read_deleted(self, location):
         """The soft-deleted vault of this name in ``location``, or None."""
         body = self.module.read(
-            f"soft-deleted key vault '{self.name}'", self.client.vaults.get_deleted, self.name, location
+            f"soft-deleted key vault '{self.name}'", self.operations.get_deleted, self.name, location
         )
         return deleted_vault_shape(body)
 
@@ -209,7 +196,7 @@ class KeyVault(ArmResource):
         if self.location:
             return self.read_deleted(self.location)
         with self.module.azure_errors("list soft-deleted key vaults for", f"key vault '{self.name}'"):
-            for item in self.client.vaults.list_deleted():
+            for item in self.operations.list_deleted():
                 shape = deleted_vault_shape(rest_dict(item))
                 if (shape.get("name") or "").casefold() == self.name.casefold():
                     return shape
@@ -260,7 +247,7 @@ class KeyVault(ArmResource):
 
     def _check_name_available(self):
         self.check_name_available(
-            self.client.vaults.check_name_availability,
+            self.operations.check_name_availability,
             VAULT_TYPE,
             "Key Vault names are global across all of Azure: choose another name, or recover/purge the soft-deleted "
             "vault if it is yours.",
@@ -300,7 +287,7 @@ class KeyVault(ArmResource):
     # -- soft delete and purge -------------------------------------------------------------------
     def _purge(self, location):
         label = f"soft-deleted key vault '{self.name}'"
-        self.module.wait("purge", label, self.client.vaults.begin_purge_deleted, self.name, location)
+        self.module.wait("purge", label, self.operations.begin_purge_deleted, self.name, location)
 
     def ensure_absent(self, current):
         """``state: absent``: soft-delete the vault; with ``purge``, purge it too (never under purge protection)."""

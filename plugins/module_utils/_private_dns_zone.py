@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import ListByKey, Refusal, norm_ci, norm_id
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
-from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
+from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
 
 PrivateDnsManagementClient = optional_import(
     "azure.mgmt.privatedns", "PrivateDnsManagementClient", "azure-mgmt-privatedns"
@@ -132,10 +132,12 @@ def link_body(link):
     return {"location": "global", "properties": props}
 
 
-class PrivateDnsZone(ArmResource):
+class PrivateDnsZone(SdkResource):
     kind = "private DNS zone"
     arm_type = ZONE_TYPE
     location_fixed = "A private DNS zone is global."
+    sdk_client = PrivateDnsManagementClient
+    sdk_operations = "private_zones"
     fields = (
         Field("number_of_record_sets", "properties.numberOfRecordSets", read_only=True),
         Field("number_of_virtual_network_links", "properties.numberOfVirtualNetworkLinks", read_only=True),
@@ -182,25 +184,20 @@ class PrivateDnsZone(ArmResource):
         return "global"
 
     # -- the reconcile resource ---------------------------------------------------------------
-    def read(self):
-        shape = super().read()
-        if shape is not None:
-            zones = self.client
-            shape["virtual_network_links"] = self.module.call(
-                "read the virtual network links of",
-                self.label,
-                lambda: [
-                    link_shape(rest_dict(x)) for x in zones.virtual_network_links.list(self.resource_group, self.name)
-                ],
-            )
-            shape["a_record_sets"] = self.module.call(
-                "read the A record sets of",
-                self.label,
-                lambda: [
-                    record_set_shape(rest_dict(x))
-                    for x in zones.record_sets.list_by_type(self.resource_group, self.name, "A")
-                ],
-            )
+    def read_children(self, shape):
+        """The zone with its virtual network links and A record sets."""
+        links = self.client.virtual_network_links
+        records = self.client.record_sets
+        shape["virtual_network_links"] = self.module.call(
+            "read the virtual network links of",
+            self.label,
+            lambda: [link_shape(rest_dict(x)) for x in links.list(self.resource_group, self.name)],
+        )
+        shape["a_record_sets"] = self.module.call(
+            "read the A record sets of",
+            self.label,
+            lambda: [record_set_shape(rest_dict(x)) for x in records.list_by_type(self.resource_group, self.name, "A")],
+        )
         return shape
 
     def check(self, desired, current):
@@ -249,16 +246,14 @@ class PrivateDnsZone(ArmResource):
         return predicted
 
     def create(self, desired):
-        self.put(self.body(desired))
+        super().create(desired)
         for link in desired.get("virtual_network_links") or []:
             self._put_link(link)
 
     def update(self, desired, current, differences):
-        top = differences.top_level()
-        if "tags" in top:
-            after = self.predict_update(desired, current)
-            self.patch({"tags": after.get("tags") or {}})
-        if "virtual_network_links" in top:
+        """The kit's PATCH (the tags: every other field is read only), then the links."""
+        super().update(desired, current, differences)
+        if "virtual_network_links" in differences.top_level():
             self._apply_links(desired.get("virtual_network_links") or [], current.get("virtual_network_links") or [])
 
     def repair(self, desired, current, differences):
@@ -308,39 +303,3 @@ class PrivateDnsZone(ArmResource):
         for link in current.get("virtual_network_links") or []:
             self._delete_link(link["name"])
         self.remove()
-
-    # -- transport: azure-mgmt-privatedns ---------------------------------------------------------
-    @property
-    def client(self):
-        return self.module.client(PrivateDnsManagementClient)
-
-    def get_raw(self):
-        return self.client.private_zones.get(self.resource_group, self.name)
-
-    def put(self, body, action="create"):
-        self.module.wait(
-            action, self.label, self.client.private_zones.begin_create_or_update, self.resource_group, self.name, body
-        )
-
-    def patch(self, body):
-        self.module.wait(
-            "update", self.label, self.client.private_zones.begin_update, self.resource_group, self.name, body
-        )
-
-    def remove(self, **params):
-        self.module.wait("delete", self.label, self.client.private_zones.begin_delete, self.resource_group, self.name)
-
-    @classmethod
-    def read_all(cls, module, name=None, resource_group=None):
-        if name:
-            found = cls(module, name, resource_group).read()
-            return [found] if found is not None else []
-        client = module.client(PrivateDnsManagementClient)
-        bodies = module.read_resources(
-            "private DNS zone",
-            client.private_zones,
-            resource_group=resource_group,
-            list_in_group="list_by_resource_group",
-            list_all="list",
-        )
-        return [cls(module, b.get("name"), parse_resource_id(b.get("id")).get("resource_group")).read() for b in bodies]

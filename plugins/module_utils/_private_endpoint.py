@@ -19,7 +19,7 @@ import copy
 import re
 
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import ListOf, Refusal, merge, norm_ci, norm_id
-from ansible_collections.mlops.azure.plugins.module_utils._resource import ArmResource, Field
+from ansible_collections.mlops.azure.plugins.module_utils._resource import Field, SdkResource
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, parse_resource_id, rest_dict
 
 NetworkManagementClient = optional_import("azure.mgmt.network", "NetworkManagementClient", "azure-mgmt-network")
@@ -213,9 +213,15 @@ def _put_body(raw):
     return body
 
 
-class PrivateEndpoint(ArmResource):
+class PrivateEndpoint(SdkResource):
     kind = "private endpoint"
     arm_type = ENDPOINT_TYPE
+    sdk_client = NetworkManagementClient
+    sdk_operations = "private_endpoints"
+    # No PATCH: an update is a PUT of the endpoint as Azure returned it (``put_body``).
+    sdk_update = None
+    sdk_list_in_group = "list"
+    sdk_list_all = "list_by_subscription"
     fields = (
         Field("subnet", "properties.subnet.id", norm=norm_id, create_only=_FIXED.format("its subnet")),
         Field(
@@ -238,10 +244,6 @@ class PrivateEndpoint(ArmResource):
         ),
         Field("connection_state", _CONNECTION + ".privateLinkServiceConnectionState.status", read_only=True),
     )
-
-    def __init__(self, module, name, resource_group, location=None, append_tags=True):
-        super().__init__(module, name, resource_group, location, append_tags)
-        self.group_raw = None
 
     # -- the declaration, with the connection and the zone group -----------------------------
     @classmethod
@@ -299,19 +301,15 @@ class PrivateEndpoint(ArmResource):
         return body
 
     # -- the reconcile resource ---------------------------------------------------------------
-    def read(self):
-        shape = super().read()
-        self.group_raw = None
-        if shape is not None:
-            groups = self.module.call(
-                "read the private DNS zone groups of",
-                self.label,
-                lambda: [
-                    rest_dict(item) for item in self.client.private_dns_zone_groups.list(self.name, self.resource_group)
-                ],
-            )
-            self.group_raw = groups[0] if groups else None
-            shape["private_dns_zone_group"] = zone_group_shape(self.group_raw)
+    def read_children(self, shape):
+        """The endpoint with its zone group (Azure allows one)."""
+        zone_groups = self.client.private_dns_zone_groups
+        groups = self.module.call(
+            "read the private DNS zone groups of",
+            self.label,
+            lambda: [rest_dict(item) for item in zone_groups.list(self.name, self.resource_group)],
+        )
+        shape["private_dns_zone_group"] = zone_group_shape(groups[0] if groups else None)
         return shape
 
     def check(self, desired, current):
@@ -352,30 +350,30 @@ class PrivateEndpoint(ArmResource):
         return {"name": name, "private_dns_zone_ids": list(ids), "record_sets": None, "provisioning_state": "Succeeded"}
 
     def create(self, desired):
-        self.put(self.body(desired))
+        super().create(desired)
         group = desired.get("private_dns_zone_group")
         if group:
             self._apply_group(group, None)
 
+    def put_body(self, after):
+        """The endpoint as Azure returned it, with the tags of ``after``: a PUT keeps what the module does not
+        manage (its network interface, IP configurations, application security groups)."""
+        body = _put_body(self.raw)
+        if after.get("tags"):
+            body["tags"] = after["tags"]
+        else:
+            body.pop("tags", None)
+        return body
+
     def update(self, desired, current, differences):
         top = differences.top_level()
         if "tags" in top:
-            after = self.predict_update(desired, current)
-            body = _put_body(self.raw)
-            if after.get("tags"):
-                body["tags"] = after["tags"]
-            else:
-                body.pop("tags", None)
-            self.put(body, "update")
+            super().update(desired, current, differences)
         if "private_dns_zone_group" in top:
             self._apply_group(desired.get("private_dns_zone_group"), current.get("private_dns_zone_group"))
 
     def repair(self, desired, current, differences):
-        body = _put_body(self.raw)
-        after = self.predict_update(desired, current)
-        if after.get("tags"):
-            body["tags"] = after["tags"]
-        self.put(body, "repair")
+        self.put(self.put_body(self.predict_update(desired, current)), "repair")
         if "private_dns_zone_group" in desired:
             self._apply_group(desired["private_dns_zone_group"], current.get("private_dns_zone_group"))
 
@@ -403,57 +401,3 @@ class PrivateEndpoint(ArmResource):
                 name,
                 zone_group_body(ids),
             )
-
-    # -- transport: azure-mgmt-network ------------------------------------------------------------
-    @property
-    def client(self):
-        return self.module.client(NetworkManagementClient)
-
-    def get_raw(self):
-        return self.client.private_endpoints.get(self.resource_group, self.name)
-
-    def put(self, body, action="create"):
-        self.module.wait(
-            action,
-            self.label,
-            self.client.private_endpoints.begin_create_or_update,
-            self.resource_group,
-            self.name,
-            body,
-        )
-
-    def remove(self, **params):
-        self.module.wait(
-            "delete", self.label, self.client.private_endpoints.begin_delete, self.resource_group, self.name
-        )
-
-    @classmethod
-    def read_all(cls, module, name=None, resource_group=None):
-        """What ``private_endpoint_info`` returns: one endpoint, those of a group, or those of the subscription."""
-        if name:
-            found = cls(module, name, resource_group).read()
-            return [found] if found is not None else []
-        client = module.client(NetworkManagementClient)
-        bodies = module.read_resources(
-            "private endpoint",
-            client.private_endpoints,
-            resource_group=resource_group,
-            list_in_group="list",
-            list_all="list_by_subscription",
-        )
-        result = []
-        for body in bodies:
-            ids = parse_resource_id(body.get("id"))
-            endpoint = cls(module, body.get("name"), ids.get("resource_group"))
-            endpoint.raw = body
-            shape = cls.shape(body)
-            groups = module.call(
-                "read the private DNS zone groups of",
-                endpoint.label,
-                lambda e=endpoint: [
-                    rest_dict(item) for item in client.private_dns_zone_groups.list(e.name, e.resource_group)
-                ],
-            )
-            shape["private_dns_zone_group"] = zone_group_shape(groups[0] if groups else None)
-            result.append(shape)
-        return result

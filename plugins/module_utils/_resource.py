@@ -228,7 +228,13 @@ class ArmResource(GroupedResource):
     # -- the reconcile resource -----------------------------------------------------------------
     def read(self):
         self.raw = self.module.read(self.label, self.get_raw)
-        return self.shape(self.raw)
+        shape = self.shape(self.raw)
+        return None if shape is None else self.read_children(shape)
+
+    def read_children(self, shape):
+        """``shape`` (of ``self.raw``) with what the resource's child resources add, read from Azure (a zone group,
+        links, containers). The kit's resources have none."""
+        return shape
 
     def predict_create(self, desired):
         body = self.body(desired)
@@ -284,6 +290,31 @@ class ArmResource(GroupedResource):
             hints=self.operation_hints,
         )
 
+    # -- the _info readers ------------------------------------------------------------------------
+    @classmethod
+    def reader(cls, module, name, resource_group):
+        """An instance that reads the resource ``name`` of ``resource_group``."""
+        return cls(module, name, resource_group)
+
+    @classmethod
+    def read_all(cls, module, children=True):
+        """What an ``_info`` module returns for its options ``name`` and ``resource_group``: the one resource (none
+        when it does not exist), every one of the group, or every one of the subscription, each as ``read`` gives it;
+        ``children`` false leaves a listed resource's child resources unread (its shape only)."""
+        name, group = module.params.get("name"), module.params.get("resource_group")
+        if name:
+            found = [cls.reader(module, name, group).read()]
+        else:
+            found = []
+            for body in cls.list_raw(module, group):
+                shape = cls.shape(body)
+                if children:
+                    resource = cls.reader(module, shape["name"], shape.get("resource_group"))
+                    resource.raw = body
+                    shape = resource.read_children(shape)
+                found.append(shape)
+        return [shape for shape in found if shape is not None]
+
     @classmethod
     def list_raw(cls, module, resource_group=None):
         """Every resource of this type in ``resource_group`` (or the subscription), as REST JSON, following
@@ -326,9 +357,13 @@ class SdkResource(ArmResource):
       takes no PATCH and every update is a PUT of the whole resource (``put_body``), as is an update that changes a
       field the PATCH may not carry (``Field(patch=False)``);
     - ``update_action``: how messages name the PATCH (``"update"``);
+    - ``sdk_list_in_group``, ``sdk_list_all``: the names of its operations that list the resources of a resource
+      group and of the subscription, for the ``_info`` readers (``list_by_resource_group`` and ``list``, the most
+      common names);
     - ``plural``: several of ``kind`` in messages (default: ``kind`` + "s").
 
-    The operations take the resource group and the name (``sdk_args``), then the body.
+    The operations take the resource group and the name (``sdk_args``), then the body. An operation that is not a
+    ``begin_*`` one is a plain call: its answer is the result (storage's and Key Vault's PATCH and DELETE).
     """
 
     sdk_client = None
@@ -337,6 +372,8 @@ class SdkResource(ArmResource):
     sdk_create = "begin_create_or_update"
     sdk_update = "begin_update"
     sdk_delete = "begin_delete"
+    sdk_list_in_group = "list_by_resource_group"
+    sdk_list_all = "list"
     update_action = "update"
     plural = None
 
@@ -346,7 +383,12 @@ class SdkResource(ArmResource):
 
     @property
     def operations(self):
-        return getattr(self.client, self.sdk_operations)
+        return self.operations_for(self.module)
+
+    @classmethod
+    def operations_for(cls, module):
+        """The SDK's operations group (``client.vaults``), with ``module``'s client."""
+        return getattr(module.client(cls.sdk_client), cls.sdk_operations)
 
     @property
     def sdk_args(self):
@@ -389,8 +431,9 @@ class SdkResource(ArmResource):
     def find_raw(cls, module, name=None, resource_group=None):
         """What an ``_info`` module returns, as REST JSON: the resource ``name`` of ``resource_group`` (none when it
         does not exist), every one of ``resource_group``, or every one of the subscription."""
-        operations = getattr(module.client(cls.sdk_client), cls.sdk_operations)
-        return module.read_resources(cls.kind, operations, name, resource_group, cls.plural)
+        operations = cls.operations_for(module)
+        lists = dict(list_in_group=cls.sdk_list_in_group, list_all=cls.sdk_list_all)
+        return module.read_resources(cls.kind, operations, name, resource_group, cls.plural, **lists)
 
     @classmethod
     def list_raw(cls, module, resource_group=None):

@@ -40,6 +40,10 @@ class ResourceGroup(SdkResource):
         return (self.name,)
 
     @classmethod
+    def reader(cls, module, name, resource_group):
+        return cls(module, name)
+
+    @classmethod
     def shape(cls, body):
         shape = super().shape(body)
         if shape is not None:

@@ -1,6 +1,6 @@
 # Copyright: mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Storage accounts, declared on the resource kit (``_resource.py``), spoken through ``azure-mgmt-storage``.
+"""Storage accounts, declared on the resource kit (``_resource.py``) over ``azure-mgmt-storage``.
 
 The field table says how each option maps to the account's REST body; the class adds what is the account's own:
 its blob service properties and blob containers (child resources with synchronous calls of their own), the
@@ -22,8 +22,8 @@ from ansible_collections.mlops.azure.plugins.module_utils._reconcile import (
     prune,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._resource import (
-    ArmResource,
     Field,
+    SdkResource,
     private_endpoint_connections_field,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._rest import optional_import, rest_dict
@@ -251,10 +251,16 @@ def _tier(sku):
     return "premium" if (sku or "").casefold().startswith("premium") else "standard"
 
 
-class StorageAccount(ArmResource):
+class StorageAccount(SdkResource):
     kind = "storage account"
     arm_type = ACCOUNT_TYPE
     location_fixed = "An account's location is fixed at creation: create a new account to use another location."
+    sdk_client = StorageManagementClient
+    sdk_operations = "storage_accounts"
+    sdk_get = "get_properties"
+    sdk_create = "begin_create"
+    sdk_update = "update"
+    sdk_delete = "delete"
     fields = (
         Field(
             "kind",
@@ -332,31 +338,10 @@ class StorageAccount(ArmResource):
             shape["blob_containers"] = [container_shape(item) for item in containers]
         return shape
 
-    # -- transport: azure-mgmt-storage -------------------------------------------------------
-    @property
-    def client(self):
-        return self.module.client(StorageManagementClient)
-
-    def get_raw(self):
-        return self.client.storage_accounts.get_properties(self.resource_group, self.name)
-
-    def put(self, body, action="create"):
-        self.module.wait(
-            action, self.label, self.client.storage_accounts.begin_create, self.resource_group, self.name, body
-        )
-
-    def patch(self, body):
-        self.module.call(
-            "update", self.label, self.client.storage_accounts.update, self.resource_group, self.name, body
-        )
-
-    def remove(self):
-        self.module.call("delete", self.label, self.client.storage_accounts.delete, self.resource_group, self.name)
-
     # -- the blob service and its containers ------------------------------------------------------
-    def read(self):
-        shape = super().read()
-        if shape is None or norm_ci(shape.get("kind")) not in BLOB_KINDS:
+    def read_children(self, shape):
+        """The account with its blob service properties and containers (when its kind has a blob service)."""
+        if norm_ci(shape.get("kind")) not in BLOB_KINDS:
             return shape
         blob_service = (
             self.module.read(
@@ -426,7 +411,7 @@ class StorageAccount(ArmResource):
 
     def _check_name_available(self):
         self.check_name_available(
-            self.client.storage_accounts.check_name_availability,
+            self.operations.check_name_availability,
             ACCOUNT_TYPE,
             "Storage account names are global across all of Azure: choose another name.",
         )

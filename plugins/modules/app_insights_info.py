@@ -117,27 +117,17 @@ connection_strings:
 """
 
 from ansible_collections.mlops.azure.plugins.module_utils._app_insights import AppInsights, component_secrets
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            resource_group=dict(type="str"),
-            return_connection_string=dict(type="bool", default=False),
-        ),
-        required_by=dict(name="resource_group"),
-        supports_check_mode=True,
-    )
-    name = module.params["name"]
-    group = module.params["resource_group"]
+    module = info_module(return_connection_string=dict(type="bool", default=False))
     if module.params["return_connection_string"] and not module.no_log:
         module.fail_json(
             msg="return_connection_string needs no_log: true on the task, so the connection strings never reach "
             "the output or the logs."
         )
-    bodies = AppInsights.find_raw(module, name, group)
+    bodies = AppInsights.find_raw(module, module.params["name"], module.params["resource_group"])
     result = dict(changed=False, app_insights=[AppInsights.shape(body) for body in bodies])
     if module.params["return_connection_string"]:
         result["connection_strings"] = dict((body.get("id"), component_secrets(body)) for body in bodies)

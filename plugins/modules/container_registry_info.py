@@ -102,20 +102,13 @@ container_registries:
       type: str
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 from ansible_collections.mlops.azure.plugins.module_utils._container_registry import ContainerRegistry
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str")),
-        required_by=dict(name="resource_group"),
-        supports_check_mode=True,
-    )
-    name = module.params["name"]
-    group = module.params["resource_group"]
-    bodies = ContainerRegistry.find_raw(module, name, group)
-    module.exit_json(changed=False, container_registries=[ContainerRegistry.shape(body) for body in bodies])
+    module = info_module()
+    module.exit_json(changed=False, container_registries=ContainerRegistry.read_all(module))
 
 
 if __name__ == "__main__":

@@ -97,11 +97,7 @@ deleted_key_vaults:
 """
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
-from ansible_collections.mlops.azure.plugins.module_utils._key_vault import (
-    KeyVault,
-    KeyVaultManagementClient,
-    deleted_vault_shape,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._key_vault import KeyVault, deleted_vault_shape
 from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
@@ -137,17 +133,17 @@ def main():
     group = params["resource_group"]
     if name and not group and not params["include_deleted"]:
         module.fail_json(msg="name needs resource_group (or include_deleted=true to look among deleted vaults)")
-    client = module.client(KeyVaultManagementClient)
 
     vaults = []
     if group or not name:
-        bodies = module.read_resources("key vault", client.vaults, name, group, list_all="list_by_subscription")
+        bodies = KeyVault.find_raw(module, name, group)
         vaults = [dict(KeyVault.shape(body), access_policies=_access_policies(body)) for body in bodies]
 
     result = dict(changed=False, key_vaults=vaults)
     if params["include_deleted"]:
+        operations = KeyVault.operations_for(module)
         with module.azure_errors("list", f"the soft-deleted key vaults of subscription {module.subscription_id}"):
-            deleted = [deleted_vault_shape(rest_dict(item)) for item in client.vaults.list_deleted()]
+            deleted = [deleted_vault_shape(rest_dict(item)) for item in operations.list_deleted()]
         if name:
             deleted = [item for item in deleted if (item.get("name") or "").casefold() == name.casefold()]
         result["deleted_key_vaults"] = deleted

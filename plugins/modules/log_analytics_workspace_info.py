@@ -92,20 +92,13 @@ log_analytics_workspaces:
       type: str
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 from ansible_collections.mlops.azure.plugins.module_utils._log_analytics_workspace import LogAnalyticsWorkspace
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str")),
-        required_by=dict(name="resource_group"),
-        supports_check_mode=True,
-    )
-    name = module.params["name"]
-    group = module.params["resource_group"]
-    bodies = LogAnalyticsWorkspace.find_raw(module, name, group)
-    module.exit_json(changed=False, log_analytics_workspaces=[LogAnalyticsWorkspace.shape(body) for body in bodies])
+    module = info_module()
+    module.exit_json(changed=False, log_analytics_workspaces=LogAnalyticsWorkspace.read_all(module))
 
 
 if __name__ == "__main__":

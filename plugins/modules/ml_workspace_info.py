@@ -68,22 +68,13 @@ ml_workspaces:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 from ansible_collections.mlops.azure.plugins.module_utils._ml_workspace import MLWorkspace
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str")),
-        required_by={"name": "resource_group"},
-        supports_check_mode=True,
-    )
-    params = module.params
-    if params["name"]:
-        workspace = MLWorkspace(module, params["name"], params["resource_group"]).read()
-        module.exit_json(changed=False, ml_workspaces=[workspace] if workspace is not None else [])
-    bodies = MLWorkspace.list_raw(module, params["resource_group"])
-    module.exit_json(changed=False, ml_workspaces=[MLWorkspace.shape(body) for body in bodies])
+    module = info_module()
+    module.exit_json(changed=False, ml_workspaces=MLWorkspace.read_all(module))
 
 
 if __name__ == "__main__":

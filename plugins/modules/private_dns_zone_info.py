@@ -62,20 +62,13 @@ private_dns_zones:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 from ansible_collections.mlops.azure.plugins.module_utils._private_dns_zone import PrivateDnsZone
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str")),
-        required_by={"name": "resource_group"},
-        supports_check_mode=True,
-    )
-    params = module.params
-    module.exit_json(
-        changed=False, private_dns_zones=PrivateDnsZone.read_all(module, params["name"], params["resource_group"])
-    )
+    module = info_module()
+    module.exit_json(changed=False, private_dns_zones=PrivateDnsZone.read_all(module))
 
 
 if __name__ == "__main__":

@@ -61,19 +61,13 @@ private_endpoints:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
 from ansible_collections.mlops.azure.plugins.module_utils._private_endpoint import PrivateEndpoint
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(name=dict(type="str"), resource_group=dict(type="str")),
-        required_by={"name": "resource_group"},
-        supports_check_mode=True,
-    )
-    params = module.params
-    found = PrivateEndpoint.read_all(module, params["name"], params["resource_group"])
-    module.exit_json(changed=False, private_endpoints=found)
+    module = info_module()
+    module.exit_json(changed=False, private_endpoints=PrivateEndpoint.read_all(module))
 
 
 if __name__ == "__main__":

@@ -73,7 +73,6 @@ resource_groups:
 
 from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule, string_tags
 from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
-from ansible_collections.mlops.azure.plugins.module_utils._rest import rest_dict
 
 
 def _has_tags(group, tags):
@@ -86,16 +85,8 @@ def main():
         argument_spec=dict(name=dict(type="str"), tags=dict(type="dict")),
         supports_check_mode=True,
     )
-    name = module.params["name"]
     tags = string_tags(module.params["tags"]) or {}
-    if name:
-        group = ResourceGroup(module, name).read()
-        groups = [group] if group is not None else []
-    else:
-        operations = module.client(ResourceGroup.sdk_client).resource_groups
-        with module.azure_errors("list", f"the resource groups of subscription {module.subscription_id}"):
-            groups = [ResourceGroup.shape(rest_dict(item)) for item in operations.list()]
-    groups = [group for group in groups if _has_tags(group, tags)]
+    groups = [group for group in ResourceGroup.read_all(module) if _has_tags(group, tags)]
     module.exit_json(changed=False, resource_groups=groups)
 
 

@@ -66,41 +66,15 @@ storage_accounts:
       allow_shared_key_access: false
 """
 
-from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
-from ansible_collections.mlops.azure.plugins.module_utils._storage_account import (
-    StorageAccount,
-    StorageManagementClient,
-)
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import info_module
+from ansible_collections.mlops.azure.plugins.module_utils._storage_account import StorageAccount
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            resource_group=dict(type="str"),
-            show_blob_details=dict(type="bool", default=False),
-        ),
-        required_by={"name": "resource_group"},
-        supports_check_mode=True,
-    )
-    params = module.params
-    name = params["name"]
-    group = params["resource_group"]
-    client = module.client(StorageManagementClient)
-
-    if name:
-        account = StorageAccount(module, name, group).read()
-        module.exit_json(changed=False, storage_accounts=[account] if account is not None else [])
-
-    bodies = module.read_resources("storage account", client.storage_accounts, resource_group=group)
-    accounts = []
-    for body in bodies:
-        if params["show_blob_details"]:
-            ids = StorageAccount.shape(body)
-            accounts.append(StorageAccount(module, ids["name"], ids["resource_group"]).read())
-        else:
-            accounts.append(StorageAccount.shape(body))
-    module.exit_json(changed=False, storage_accounts=[account for account in accounts if account is not None])
+    module = info_module(show_blob_details=dict(type="bool", default=False))
+    # One account is always read whole; a list reads each account's blob service only when asked.
+    found = StorageAccount.read_all(module, children=module.params["show_blob_details"])
+    module.exit_json(changed=False, storage_accounts=found)
 
 
 if __name__ == "__main__":

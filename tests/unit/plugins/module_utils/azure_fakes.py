@@ -6,6 +6,7 @@ import contextlib
 import copy
 import json
 
+from ansible_collections.mlops.azure.plugins.module_utils._azure_module import AzureModule
 from azure.core.exceptions import ResourceNotFoundError
 
 
@@ -54,6 +55,9 @@ class FakeModule:
         self.clients_for = []
         self.client_class = None
         self.calls = []
+
+    # The real listing of the ``_info`` readers, run on this fake's ``read`` and ``azure_errors``.
+    read_resources = AzureModule.read_resources
 
     def client(self, client_class, subscription_id=None):
         self.client_class = client_class

@@ -1,7 +1,7 @@
 """The resource kit: its field options (REST forms, values sent only at creation, rules of a dict option's keys,
-refusals that name the value to keep) and its SDK transport (``SdkResource``), through small declarations and a
-recording fake of a management SDK's operations group that answers as ARM does (PUT stores the body, PATCH
-replaces the top-level objects it carries)."""
+refusals that name the value to keep), its SDK transport (``SdkResource``) and its ``_info`` readers, through small
+declarations and a recording fake of a management SDK's operations group that answers as ARM does (PUT stores the
+body, PATCH replaces the top-level objects it carries)."""
 
 from __future__ import annotations
 
@@ -188,6 +188,60 @@ def test_delete_runs_the_declared_operation_with_its_arguments():
     assert widgets.writes == [("delete", "rg1", "w1", {"force": True})]
 
 
+class Gizmo(Widget):
+    """A widget whose SDK lists under other names, with a child resource (its parts)."""
+
+    sdk_list_in_group = "list_in"
+    sdk_list_all = "list_everywhere"
+
+    def read_children(self, shape):
+        shape["parts"] = self.client.parts(self.resource_group, self.name)
+        return shape
+
+
+class FakeGizmos(FakeWidgets):
+    def list_in(self, group):
+        self.calls.append(("list_in", group, None, None))
+        return [copy.deepcopy(self.stored)]
+
+    def list_everywhere(self):
+        self.calls.append(("list_everywhere", None, None, None))
+        return [copy.deepcopy(self.stored)]
+
+
+class GizmoClient(Client):
+    def parts(self, group, name):
+        self.widgets.calls.append(("parts", group, name, None))
+        return ["p1"]
+
+
+def read_all(params, stored=HELD, children=True):
+    gizmos = FakeGizmos(stored)
+    module = FakeModule(GizmoClient(gizmos), params=params)
+    return Gizmo.read_all(module, children=children), gizmos.calls
+
+
+def test_an_info_reader_lists_with_the_declared_operations_and_reads_the_children_of_each():
+    found, calls = read_all({"resource_group": "rg1"})
+    assert calls == [("list_in", "rg1", None, None), ("parts", "rg1", "w1", None)], "no second GET of a listed one"
+    assert [(shape["name"], shape["size"], shape["parts"]) for shape in found] == [("w1", "Large", ["p1"])]
+    found, calls = read_all({})
+    assert [call[0] for call in calls] == ["list_everywhere", "parts"] and found[0]["parts"] == ["p1"]
+
+
+def test_an_info_reader_can_leave_the_children_of_a_list_unread():
+    found, calls = read_all({"resource_group": "rg1"}, children=False)
+    assert calls == [("list_in", "rg1", None, None)]
+    assert "parts" not in found[0] and found[0]["capacity"] == 2
+
+
+def test_an_info_reader_reads_one_by_name_with_its_children_or_nothing():
+    found, calls = read_all({"name": "w1", "resource_group": "rg1"}, children=False)
+    assert calls == [("get", "rg1", "w1", None), ("parts", "rg1", "w1", None)], "one resource is read whole"
+    assert found[0]["parts"] == ["p1"]
+    assert read_all({"name": "w2", "resource_group": "rg1"}, stored=None) == ([], [("get", "rg1", "w2", None)])
+
+
 def test_a_nested_setting_declares_the_rules_of_its_keys():
     class Nested(Widget):
         fields = (Field("firewall", "properties.firewall", norm={"action": norm_ci, "ips": ListOf()}),)
@@ -238,6 +292,20 @@ def test_a_resource_group_is_declared_without_a_group_of_its_own():
         "managed_by": None,
         "provisioning_state": "Succeeded",
     }
+
+
+def test_the_resource_groups_are_read_by_name_or_listed_from_the_subscription():
+    from ansible_collections.mlops.azure.plugins.module_utils._resource_group import ResourceGroup
+
+    groups = FakeGroups({"id": f"/subscriptions/{SUB}/resourceGroups/rg-a", "name": "rg-a", "location": "westeurope"})
+    groups.list = lambda: [copy.deepcopy(groups.stored)]
+    client = type("Client", (), {"resource_groups": groups})()
+    (one,) = ResourceGroup.read_all(FakeModule(client, params={"name": "rg-a"}))
+    assert groups.calls == [("get", "rg-a", None)]
+    assert one["name"] == "rg-a" and "resource_group" not in one
+    assert ResourceGroup.read_all(FakeModule(client, params={})) == [one]
+    module = FakeModule(client)
+    assert ResourceGroup.reader(module, "rg-a", None).rules == ResourceGroup(module, "rg-a").rules, "no group taken"
 
 
 # -- field options on the by-id transport --------------------------------------------------------------

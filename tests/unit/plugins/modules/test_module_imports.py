@@ -39,6 +39,11 @@ print(json.dumps({{"mgmt": loaded, "identity": "azure.identity" in sys.modules}}
         ("container_registry", ["containerregistry"]),
         ("container_registry_info", ["containerregistry"]),
         ("ml_workspace", []),
+        ("ml_workspace_info", []),
+        ("private_endpoint", ["network"]),
+        ("private_endpoint_info", ["network"]),
+        ("private_dns_zone", ["privatedns"]),
+        ("private_dns_zone_info", ["privatedns"]),
     ],
 )
 def test_module_imports_only_its_sdk(module, sdks):
