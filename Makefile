@@ -43,7 +43,7 @@ docs-lint: $(STAMP)
 	  lint-collection-docs --plugin-docs --skip-rstcheck $(CURDIR)/.collections/ansible_collections/mlops/azure
 
 unit: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 -q
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 -q --durations=25
 
 # ansible-test needs the collection at ansible_collections/mlops/azure: copy the tracked files there. The copy leaves
 # out what the Galaxy artifact leaves out and ansible-test does not know: the emulator, the pytest suites that drive

@@ -209,3 +209,21 @@ def pytest_terminal_summary(terminalreporter):
                 if name == "fault_matrix":
                     terminalreporter.write_sep("=", f"fault matrix ({report.nodeid}, {outcome})")
                     terminalreporter.write_line(value)
+
+
+# The longest tests (sequences of whole-stack ansible-playbook runs), started first. pytest-xdist deals the first
+# quarter of the collection to its workers in turn and the rest as they finish: a long test collected last would run
+# alone at the end while the other worker has nothing left to do.
+LONG_FIRST = (
+    "tests/integration/test_fault_matrix.py",
+    "tests/integration/test_network_mode_integration.py",
+    "tests/integration/test_molecule.py",
+    "tests/integration/test_awx_runner.py",
+    "tests/integration/test_playbooks.py",
+    "tests/integration/test_overlapped_creates.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {path: index for index, path in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FIRST)))
