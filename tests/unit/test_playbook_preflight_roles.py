@@ -35,12 +35,10 @@ def test_every_included_role_is_checked_by_the_preflight_with_its_own_arguments(
     # A role run in two halves (tasks_from: start, then tasks_from: finish) is included twice on one condition and
     # checked once; a role included on two conditions (private_dns: create, or remove) is checked once per condition.
     included = {(task["ansible.builtin.include_role"]["name"], _condition(task)) for task in others}
-    assert {role for role, _ in included} == {role for role, _ in checked}, (
-        "preflight_roles lists the includes, only those"
-    )
+    assert {key[0] for key in included} == {key[0] for key in checked}, "preflight_roles lists the includes, only those"
     for task in others:
         role = task["ansible.builtin.include_role"]["name"]
-        items = [item for (name, _), item in checked.items() if name == role]
+        items = [item for key, item in checked.items() if key[0] == role]
         assert any(task["vars"] == play["vars"][item["arguments"]] for item in items), f"{role} gets what is checked"
 
 

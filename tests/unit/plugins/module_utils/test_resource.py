@@ -215,8 +215,9 @@ class GizmoClient(Client):
         return ["p1"]
 
 
-def read_all(params, stored=HELD, children=True):
-    gizmos = FakeGizmos(stored)
+def read_all(params, stored="held", children=True):
+    """``stored``: what the fake holds (``HELD`` unless given; ``None``: nothing)."""
+    gizmos = FakeGizmos(HELD if stored == "held" else stored)
     module = FakeModule(GizmoClient(gizmos), params=params)
     return Gizmo.read_all(module, children=children), gizmos.calls
 
