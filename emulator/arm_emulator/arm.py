@@ -158,6 +158,18 @@ def group_not_found(resource_group: str) -> ArmError:
     return ArmError(404, "ResourceGroupNotFound", f"Resource group '{resource_group}' could not be found.")
 
 
+def check_same_location(current: dict | None, location: str, name: str, resource_group: str) -> None:
+    """A PUT over an existing resource must keep its location: ARM refuses a move (every type here)."""
+    if current is not None and current["location"] != location:
+        raise ArmError(
+            400,
+            "InvalidResourceLocation",
+            f"The resource '{name}' already exists in location '{current['location']}' in resource group "
+            f"'{resource_group}'. A resource with the same name cannot be created in location "
+            f"'{location}'. Please select a new resource name.",
+        )
+
+
 def check_location(value: Any, rtype: str) -> str:
     if value is None or value == "":
         raise ArmError(400, "LocationRequired", "The location property is required for this definition.")

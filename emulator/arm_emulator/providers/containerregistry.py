@@ -14,6 +14,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     iso,
     new_guid,
@@ -239,14 +240,7 @@ def create_registry(ctx: Context) -> Response:
     existing = ctx.store.get(rid)
     if existing is not None:
         current = existing["body"]
-        if current["location"] != location:
-            raise ArmError(
-                400,
-                "InvalidResourceLocation",
-                f"The resource '{name}' already exists in location '{current['location']}' in resource group "
-                f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-                f"'{location}'. Please select a new resource name.",
-            )
+        check_same_location(current, location, name, ctx.params["resourceGroupName"])
         props = _merged(current["properties"], update, creating=False)
         check_sku_features(sku, props)
         check_export_policy(props)

@@ -11,6 +11,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     iso,
     new_guid,
@@ -124,14 +125,7 @@ def put_component(ctx: Context) -> Response:
     existing = ctx.store.get(rid)
     if existing is not None:
         component = existing["body"]
-        if component["location"] != location:
-            raise ArmError(
-                400,
-                "InvalidResourceLocation",
-                f"The resource '{name}' already exists in location '{component['location']}' in resource group "
-                f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-                f"'{location}'. Please select a new resource name.",
-            )
+        check_same_location(component, location, name, ctx.params["resourceGroupName"])
         current = component["properties"]
     else:
         app_id, ikey = new_guid(), new_guid()

@@ -25,6 +25,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     new_guid,
     parse_id,
@@ -474,14 +475,7 @@ def put_workspace(ctx: Context) -> Response:
     rid = _workspace_id(ctx)
     record = ctx.store.get(rid)
     current = record["body"] if record else None
-    if current is not None and current["location"] != location:
-        raise ArmError(
-            400,
-            "InvalidResourceLocation",
-            f"The resource '{name}' already exists in location '{current['location']}' in resource group "
-            f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-            f"'{location}'. Please select a new resource name.",
-        )
+    check_same_location(current, location, name, ctx.params["resourceGroupName"])
     kind = _canonical(body.get("kind"), KINDS, "kind") or (current or {}).get("kind") or "Default"
     sku = _sku(body.get("sku"), (current or {}).get("sku"))
     identity = _identity(body.get("identity"), (current or {}).get("identity"))

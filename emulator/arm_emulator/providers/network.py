@@ -23,6 +23,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     new_guid,
     parent_not_found,
@@ -318,14 +319,7 @@ def put_vnet(ctx: Context) -> Response:
     props = body.get("properties") or {}
     rid = _vnet_id(ctx)
     existing = ctx.store.get(rid)
-    if existing is not None and existing["body"]["location"] != location:
-        raise ArmError(
-            400,
-            "InvalidResourceLocation",
-            f"The resource '{name}' already exists in location '{existing['body']['location']}' in resource group "
-            f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-            f"'{location}'. Please select a new resource name.",
-        )
+    check_same_location(existing and existing["body"], location, name, ctx.params["resourceGroupName"])
     space = list((props.get("addressSpace") or {}).get("addressPrefixes") or [])
     specs = [_subnet_spec(s) for s in props.get("subnets") or []]
     names = [n.lower() for n, _ in specs]

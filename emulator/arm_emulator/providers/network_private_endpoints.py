@@ -32,6 +32,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     new_guid,
     parent_not_found,
@@ -331,14 +332,7 @@ def put_endpoint(ctx: Context) -> Response:
     props = body.get("properties") or {}
     rid = _endpoint_id(ctx)
     existing = ctx.store.get(rid)
-    if existing is not None and existing["body"]["location"] != location:
-        raise ArmError(
-            400,
-            "InvalidResourceLocation",
-            f"The resource '{name}' already exists in location '{existing['body']['location']}' in resource group "
-            f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-            f"'{location}'. Please select a new resource name.",
-        )
+    check_same_location(existing and existing["body"], location, name, ctx.params["resourceGroupName"])
     subnet_id = (props.get("subnet") or {}).get("id")
     conn, manual = _connection(rid, props)
     if existing is not None:

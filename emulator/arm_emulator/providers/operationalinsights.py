@@ -18,6 +18,7 @@ from ..arm import (
     Context,
     Response,
     check_location,
+    check_same_location,
     check_tags,
     iso,
     new_guid,
@@ -181,14 +182,7 @@ def put_workspace(ctx: Context) -> Response:
     _check_retention(sku, update.get("retentionInDays"))
     if existing is not None:
         current = existing["body"]
-        if current["location"] != location:
-            raise ArmError(
-                400,
-                "InvalidResourceLocation",
-                f"The resource '{name}' already exists in location '{current['location']}' in resource group "
-                f"'{ctx.params['resourceGroupName']}'. A resource with the same name cannot be created in location "
-                f"'{location}'. Please select a new resource name.",
-            )
+        check_same_location(current, location, name, ctx.params["resourceGroupName"])
         _check_retention(sku, update.get("retentionInDays", current["properties"]["retentionInDays"]))
         _apply(current["properties"], update)
         current["tags"] = tags
