@@ -17,6 +17,14 @@ def test_azure_action_group_lists_every_module():
     assert sorted(group) == _modules(), "meta/runtime.yml action_groups.azure must list exactly plugins/modules/"
 
 
+def test_every_module_runs_through_the_collection_action_plugin():
+    runtime = yaml.safe_load((ROOT / "meta" / "runtime.yml").read_text())
+    routed = runtime["plugin_routing"]["action"]
+    assert sorted(routed) == _modules(), "meta/runtime.yml plugin_routing.action must list exactly plugins/modules/"
+    assert {entry["redirect"] for entry in routed.values()} == {"mlops.azure.azure_module"}
+    assert (ROOT / "plugins" / "action" / "azure_module.py").is_file()
+
+
 def test_galaxy_build_ignore_keeps_tooling_out():
     galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text())
     ignored = set(galaxy["build_ignore"])
