@@ -1,7 +1,8 @@
-# Copyright: mlops.azure contributors
+# Copyright (c) mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action plugin of every mlops.azure module (``meta/runtime.yml`` routes each module's action here).
+"""The action plugin of every mlops.azure module: ``plugins/action/<module>.py`` is this ``ActionModule``, under the
+module's name.
 
 An Azure module only ever talks HTTPS to Azure, from the controller. Run the usual way, every task starts a new
 Python interpreter, imports ansible.module_utils.basic, azure-core, azure-identity, MSAL, requests and an

@@ -14,7 +14,7 @@ import pytest
 from ansible.module_utils import _internal as module_internal
 from ansible.module_utils import basic
 from ansible.module_utils.common.json import Direction, get_module_encoder
-from ansible_collections.mlops.azure.plugins.action.azure_module import in_process_enabled, run_module_in_process
+from ansible_collections.mlops.azure.plugins.plugin_utils._in_process import in_process_enabled, run_module_in_process
 
 FAKE = textwrap.dedent(
     """
