@@ -1,8 +1,10 @@
 # Copyright (c) mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action of mlops.azure.management_lock: plugins/plugin_utils/_in_process.py."""
-
 from __future__ import annotations
 
-from ansible_collections.mlops.azure.plugins.plugin_utils._in_process import ActionModule  # noqa: F401
+from ansible_collections.mlops.azure.plugins.plugin_utils._in_process import AzureModuleAction
+
+
+class ActionModule(AzureModuleAction):
+    """mlops.azure.management_lock in the task's worker process where that is the same as the usual run."""

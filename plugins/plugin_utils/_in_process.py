@@ -1,8 +1,8 @@
 # Copyright (c) mlops.azure contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The action plugin of every mlops.azure module: ``plugins/action/<module>.py`` is this ``ActionModule``, under the
-module's name.
+"""The action plugin of every mlops.azure module: ``plugins/action/<module>.py`` is this ``AzureModuleAction``, under
+the module's name.
 
 An Azure module only ever talks HTTPS to Azure, from the controller. Run the usual way, every task starts a new
 Python interpreter, imports ansible.module_utils.basic, azure-core, azure-identity, MSAL, requests and an
@@ -143,7 +143,7 @@ def run_module_in_process(module_fqn, json_params, environment):
     return {"rc": rc, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
 
 
-class ActionModule(NormalActionModule):
+class AzureModuleAction(NormalActionModule):
     """Runs an mlops.azure module in the task's worker process when that is the same as running it the usual way;
     otherwise the usual way."""
 

@@ -1,30 +1,29 @@
 """Wall time and ARM requests of playbooks/mlops.yml against the emulator (a benchmark, not a test; ``make bench``).
 
     .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead]
-        [--skip-overlap] [--time-scale S] [--skip-stacks] [--stacks 1,5,20] [--throttling-scale F]
-    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead] [--skip-peer]
+        [--skip-overlap] [--time-scale S] [--skip-stacks] [--stacks 1,5,20] [--throttling-scale F] [--skip-peer]
 
 Every figure is a median over R runs (default 3), and every ratio compares figures measured in this same
 invocation, on the same machine and under the same load:
 
 1. The rerun of ``playbooks/mlops.yml -i inventories/local`` on a converged stack (instant latency): wall time and
-   the ARM requests by method (from the emulator's request log), with the collection's cloud metadata cache and
-   without it (``MLOPS_AZURE_CLOUD_CACHE_TTL=0``), interleaved; and the per-task cost of an mlops.azure module next
-   to ``ansible.builtin.ping`` (``bench_module_overhead.measure``).
+   the ARM requests by method (from the emulator's request log), as shipped, with the modules run the usual way
+   (``MLOPS_AZURE_IN_PROCESS=false``) and without the cloud metadata cache (``MLOPS_AZURE_CLOUD_CACHE_TTL=0``), in
+   turns; and the per-task cost of an mlops.azure module next to ``ansible.builtin.ping``
+   (``bench_module_overhead.measure``).
 2. The first run on an empty emulator with ``--latency realistic --time-scale 0.1`` next to the first run on an
    instant, fault-free emulator, interleaved, each emulator emptied (``POST /_emulator/reset``) before each run.
-3. The rerun of the same stack written with azure.azcollection modules, from a virtual environment of its own
-   (``bench_peer.py``), next to ours, in turns: wall time, ARM requests by method, the ratio.
-
 3. Overlapped creates: the first run of the prod stack (``inventories/prod``, its network made beforehand as the
-   network team would) on an emulator with ``--latency realistic --time-scale S`` (default 0.5), as shipped
-   (independent creates overlapped) and with the same roles forced serial (``-e mlops_overlap_creates=false``),
+   network team would) on an emulator with ``--latency realistic --time-scale S`` (default 1: Azure's durations), as
+   shipped (independent creates overlapped) and with the same roles forced serial (``-e mlops_overlap_creates=false``),
    interleaved; next to the critical path computed from the emulator's own operation latencies
    (``GET /_emulator/operations``) along the longest dependency chain of the stack's long-running creates.
 4. N stacks at once: 1, 5 and 20 hosts (``--stacks``) of a copy of ``inventories/local``, each with names of its own,
    in one run with ``--forks N`` against an emulator that enforces ARM's throttling (``--throttling documented``,
    ``--throttling-scale``): wall time, the 429s the emulator answered, and whether any throttling error reached
    the user (the run's output and return code).
+5. The rerun of the same stack written with azure.azcollection modules, from a virtual environment of its own
+   (``bench_peer.py``), next to ours, in turns: wall time, ARM requests by method, the ratio.
 
 Each run uses a fresh cache folder for the collection's cloud metadata cache, as a fresh user would.
 """
@@ -115,9 +114,14 @@ def median_counts(runs):
 
 
 def bench_rerun(work, rounds):
-    """Reruns with the cloud metadata cache (as shipped) and without it (MLOPS_AZURE_CLOUD_CACHE_TTL=0), interleaved."""
+    """Reruns as shipped (modules in the task's worker process, cloud metadata cache on), the usual way
+    (MLOPS_AZURE_IN_PROCESS=false) and without the cloud metadata cache (MLOPS_AZURE_CLOUD_CACHE_TTL=0), in turns."""
     emulator = Emulator(work, "rerun", "--latency", "instant")
-    variants = {"cache": {}, "no cache": {"MLOPS_AZURE_CLOUD_CACHE_TTL": "0"}}
+    variants = {
+        "in-process": {},
+        "usual run": {"MLOPS_AZURE_IN_PROCESS": "false"},
+        "no cache": {"MLOPS_AZURE_CLOUD_CACHE_TTL": "0"},
+    }
     times = {name: [] for name in variants}
     counts = {name: [] for name in variants}
     try:
@@ -373,7 +377,7 @@ def main():
     parser.add_argument("--skip-first-run", action="store_true", help="leave out the first-run comparison")
     parser.add_argument("--skip-overhead", action="store_true", help="leave out the per-task comparison")
     parser.add_argument("--skip-overlap", action="store_true", help="leave out the overlapped vs serial first run")
-    parser.add_argument("--time-scale", type=float, default=0.5, help="emulator time scale of the overlap runs")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="emulator time scale of the overlap runs")
     parser.add_argument("--skip-stacks", action="store_true", help="leave out the N stacks at once")
     parser.add_argument("--stacks", default="1,5,20", help="numbers of stacks run at once (default 1,5,20)")
     parser.add_argument("--throttling-scale", type=float, default=1.0, help="emulator --throttling-scale of N stacks")
@@ -387,14 +391,14 @@ def main():
         for name in times:
             print(f"   wall time, {name:9}       {fmt(times[name])}")
             print(f"   ARM requests, {name:9}    " + ", ".join(f"{k} {v:g}" for k, v in counts[name].items()))
-        ratio = statistics.median(times["cache"]) / statistics.median(times["no cache"])
+        ratio = statistics.median(times["in-process"]) / statistics.median(times["no cache"])
         print(f"   ratio cache / no cache        {ratio:6.2f} x")
+        ratio = statistics.median(times["in-process"]) / statistics.median(times["usual run"])
+        print(f"   ratio in-process / usual run  {ratio:6.2f} x")
         if not args.skip_overhead:
             per_task = bench_module_overhead.measure(args.tasks, args.rounds)
-            info, ping = statistics.median(per_task["info"]), statistics.median(per_task["ping"])
-            print(f"   per task, resource_group_info  median {info * 1000:6.0f} ms")
-            print(f"   per task, ansible.builtin.ping median {ping * 1000:6.0f} ms")
-            print(f"   ratio to ping                  {info / ping:6.2f} x")
+            for line in bench_module_overhead.report(per_task, args.tasks):
+                print("   " + line)
             report_token_cache(args)
         if not args.skip_first_run:
             first = bench_first_run(work, args.rounds)

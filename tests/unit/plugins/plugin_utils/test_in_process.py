@@ -95,3 +95,25 @@ def test_bad_arguments_are_the_module_own_error(fake_module):
 )
 def test_the_switch(value, enabled):
     assert in_process_enabled({} if value is None else {"MLOPS_AZURE_IN_PROCESS": value}) is enabled
+
+
+def test_preload_imports_every_resource_definition():
+    """Loading the plugin imports, in the controller, every module_utils file that imports an SDK: a resource added
+    without its PRELOAD line would pay its SDK's imports in every task's worker."""
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[4]
+    utils = root / "plugins" / "module_utils"
+    wanted = {path.stem for path in utils.glob("_*.py") if "optional_import(" in path.read_text()} - {"_rest"}
+    code = (
+        "import json, sys\n"
+        "import ansible_collections.mlops.azure.plugins.plugin_utils._in_process\n"
+        "prefix = 'ansible_collections.mlops.azure.plugins.module_utils.'\n"
+        "print(json.dumps(sorted(m[len(prefix):] for m in sys.modules if m.startswith(prefix))))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(root / ".collections"))
+    env.pop("MLOPS_AZURE_IN_PROCESS", None)
+    loaded = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True).stdout)
+    assert wanted - set(loaded) == set()
