@@ -41,6 +41,10 @@ from ansible_collections.mlops.azure.plugins.module_utils._validate import (
 )
 
 COLLECTION_USER_AGENT = "mlops.azure/0.1.0"
+# Seconds between two polls of a long-running operation whose answer names no Retry-After (one that does is polled
+# when it says). azure-core's default is 30: a Log Analytics workspace, answered 200 "Creating" with no polling
+# header, is ready in seconds but was seen ready half a minute later.
+LRO_POLLING_INTERVAL = 2
 
 AZURE_AUTH_ARGSPEC = dict(
     subscription_id=dict(type="str", fallback=(env_fallback, ["AZURE_SUBSCRIPTION_ID"])),
@@ -230,6 +234,7 @@ class AzureModule(AnsibleModule):
                 base_url=cloud.resource_manager,
                 credential_scopes=[cloud.scope],
                 user_agent=COLLECTION_USER_AGENT,
+                polling_interval=LRO_POLLING_INTERVAL,
             )
             options.update(kwargs)
             self._clients[key] = client_class(**options)
