@@ -12,12 +12,14 @@ controller, when the plugin is loaded: every worker inherits them through ``fork
 
 The module sees what it would see from AnsiballZ: its arguments as JSON in ``basic._ANSIBLE_ARGS`` (the same
 internal ``_ansible_*`` options, check mode and diff included), the task's ``environment``, module-side warnings and
-JSON profiles. Its printed result is parsed by the same controller code as a module run the usual way.
+JSON profiles. Its printed result is parsed by the same controller code as a module run the usual way. A task with
+``async`` starts the same run as a background job, forked from the worker, that writes the job file
+``ansible.builtin.async_status`` reads, as async_wrapper does.
 
 It falls back to the usual way (``ansible.builtin.normal``) whenever the two could differ: a connection other than
-``local`` (``delegate_to`` a jump host), ``become``, ``async``, a Python interpreter other than the one running
-Ansible (the one that holds the SDKs imported here), an ansible-core without the module JSON profiles (before 2.19),
-or ``MLOPS_AZURE_IN_PROCESS=false`` in the controller's environment.
+``local`` (``delegate_to`` a jump host), ``become``, a Python interpreter other than the one running Ansible (the one
+that holds the SDKs imported here), an ansible-core without the module JSON profiles (before 2.19), or
+``MLOPS_AZURE_IN_PROCESS=false`` in the controller's environment.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import io
 import json
 import os
 import runpy
+import secrets
+import signal
 import sys
 import traceback
 
@@ -143,6 +147,66 @@ def run_module_in_process(module_fqn, json_params, environment):
     return {"rc": rc, "stdout": stdout.getvalue(), "stderr": stderr.getvalue()}
 
 
+class JobTimeout(BaseException):
+    """Raised in a background job when its time limit (the task's ``async``) is reached."""
+
+
+def write_job_file(path, data):
+    """Write a job file as async_wrapper does: whole, through a temporary file renamed over it."""
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(data))
+    os.rename(temporary, path)
+
+
+def start_job_in_process(module_fqn, json_params, environment, async_dir, time_limit):
+    """Start the module as a background job that ``ansible.builtin.async_status`` reads, as async_wrapper would start
+    it in a new interpreter: the job file ``<async_dir>/<jid>`` says ``started`` until the run ends, then holds the
+    module's result (or ``Timeout exceeded`` after ``time_limit`` seconds, when that is not 0). The job runs in a
+    process forked twice from this one (detached, in a session of its own, its standard streams on /dev/null), so it
+    outlives the task's worker. Returns the task's start result."""
+    jid = f"j{secrets.randbelow(999999999999)}.{os.getpid()}"
+    os.makedirs(async_dir, exist_ok=True)
+    job_path = os.path.join(async_dir, jid)
+    write_job_file(job_path, {"started": True, "finished": False, "ansible_job_id": jid})
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the forked processes
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                _run_job(module_fqn, json_params, environment, job_path, jid, time_limit)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    return {"started": True, "finished": False, "ansible_job_id": jid, "results_file": job_path, "changed": True}
+
+
+def _run_job(module_fqn, json_params, environment, job_path, jid, time_limit):  # pragma: no cover - forked
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+
+    def expire(_signum, _frame):
+        raise JobTimeout()
+
+    signal.signal(signal.SIGALRM, expire)
+    if time_limit:
+        signal.alarm(int(time_limit))
+    try:
+        run = run_module_in_process(module_fqn, json_params, environment)
+        signal.alarm(0)
+        try:
+            result = json.loads(run["stdout"])
+        except ValueError:
+            result = {"failed": True, "msg": "The module printed no result.", "data": run["stdout"]}
+        if run["stderr"]:
+            result["stderr"] = run["stderr"]
+    except JobTimeout:
+        result = {"msg": "Timeout exceeded", "failed": True, "child_pid": os.getpid()}
+    result.setdefault("ansible_job_id", jid)
+    write_job_file(job_path, result)
+
+
 class AzureModuleAction(NormalActionModule):
     """Runs an mlops.azure module in the task's worker process when that is the same as running it the usual way;
     otherwise the usual way."""
@@ -152,8 +216,6 @@ class AzureModuleAction(NormalActionModule):
         if get_module_encoder is None or not in_process_enabled():
             return None
         if getattr(self._connection, "transport", None) != "local" or self._play_context.become:
-            return None
-        if self._task.async_val:
             return None
         interpreter = (task_vars or {}).get("ansible_python_interpreter")
         if interpreter is None:
@@ -173,7 +235,7 @@ class AzureModuleAction(NormalActionModule):
     def _execute_module(self, module_name=None, module_args=None, task_vars=None, wrap_async=False, **kwargs):
         if module_name is None:
             module_name = self._task.action
-        module_fqn = None if wrap_async or kwargs else self._in_process_module(module_name, task_vars)
+        module_fqn = None if kwargs else self._in_process_module(module_name, task_vars)
         if module_fqn is None:
             return super()._execute_module(
                 module_name=module_name, module_args=module_args, task_vars=task_vars, wrap_async=wrap_async, **kwargs
@@ -187,6 +249,10 @@ class AzureModuleAction(NormalActionModule):
         self._compute_environment_string(environment)
         encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
         json_params = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=encoder).encode()
+        if wrap_async:
+            display.vvv(f"{COLLECTION}: starting {module_fqn} as a job from the task's worker process")
+            async_dir = os.path.expanduser(self.get_shell_option("async_dir", default="~/.ansible_async"))
+            return start_job_in_process(module_fqn, json_params, environment, async_dir, self._task.async_val)
         display.vvv(f"{COLLECTION}: running {module_fqn} in the task's worker process")
 
         result = run_module_in_process(module_fqn, json_params, environment)

@@ -11,6 +11,7 @@ from playbook_helpers import CLEAR_REQUESTS
 RG = "rg-it-inprocess"
 FOREIGN = "00000000-0000-4000-8000-00000000f00d"
 MARKER = "in the task's worker process"
+JOB_MARKER = "as a job from the task's worker process"
 
 
 def group(**args):
@@ -31,7 +32,7 @@ TASKS = [
     {"mlops.azure.resource_group": {"name": "rg bad!", "location": "westeurope"}},
     # a module argument error (AnsibleModule's own)
     {"mlops.azure.resource_group": {"name": RG, "colour": "blue"}},
-    # async: the usual way
+    # async: a background job that async_status reads, started from the worker
     dict(group(location="westeurope", tags={"env": "dev"}), **{"async": 60, "poll": 1}),
     dict(group(state="absent"), check_mode=True),
 ]
@@ -55,9 +56,10 @@ def test_in_process_results_equal_the_usual_run(play, clean_emulator):
     clean_emulator.reset()
     usual = play(TASKS, extra_env={"ANSIBLE_VERBOSITY": "3", "MLOPS_AZURE_IN_PROCESS": "false"})
 
-    # every task but the async one ran in its worker process; none did when turned off
-    assert output.count(MARKER) == MODULE_TASKS - 1, output[-3000:]
-    assert MARKER not in play.stdout
+    # every task but the async one ran in its worker process, the async one as a job started from it; none when
+    # turned off
+    assert output.count(MARKER) == MODULE_TASKS - 1 and output.count(JOB_MARKER) == 1, output[-3000:]
+    assert MARKER not in play.stdout and JOB_MARKER not in play.stdout
 
     check, created, rerun, info, foreign, warned, refused, bad_option, in_async, delete_check = in_process
     assert check["changed"] and check["diff"]["before"] == {}

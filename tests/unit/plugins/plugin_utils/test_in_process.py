@@ -8,13 +8,18 @@ from __future__ import annotations
 import json
 import os
 import textwrap
+import time
 import uuid
 
 import pytest
 from ansible.module_utils import _internal as module_internal
 from ansible.module_utils import basic
 from ansible.module_utils.common.json import Direction, get_module_encoder
-from ansible_collections.mlops.azure.plugins.plugin_utils._in_process import in_process_enabled, run_module_in_process
+from ansible_collections.mlops.azure.plugins.plugin_utils._in_process import (
+    in_process_enabled,
+    run_module_in_process,
+    start_job_in_process,
+)
 
 FAKE = textwrap.dedent(
     """
@@ -31,6 +36,9 @@ FAKE = textwrap.dedent(
             raise ValueError("boom")
         if mode == "return":
             return
+        if mode == "sleep":
+            import time
+            time.sleep(30)
         if mode == "fail":
             module.fail_json(msg="refused")
         module.warn("careful")
@@ -88,6 +96,37 @@ def test_a_failing_module_reports_as_a_failed_run(fake_module, mode, message):
 def test_bad_arguments_are_the_module_own_error(fake_module):
     run = run_module_in_process(fake_module, params(colour="blue"), {})
     assert run["rc"] == 1 and "colour" in json.loads(run["stdout"])["msg"]
+
+
+def wait_for_job(path, seconds=30):
+    """The job file's content once it no longer says ``started`` (what async_status waits for)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if "started" not in data:
+            return data
+        time.sleep(0.05)
+    raise AssertionError(f"the job in {path} did not end")
+
+
+def test_a_job_writes_started_then_the_module_result(fake_module, tmp_path):
+    start = start_job_in_process(
+        fake_module, params(var="MLOPS_TEST_VALUE"), {"MLOPS_TEST_VALUE": "job"}, str(tmp_path / "async"), 60
+    )
+    assert start["started"] and not start["finished"] and start["changed"]
+    path = start["results_file"]
+    assert path == str(tmp_path / "async" / start["ansible_job_id"])
+    result = wait_for_job(path)
+    assert result["value"] == "job" and result["ansible_job_id"] == start["ansible_job_id"]
+    assert "careful" in json.dumps(result["warnings"])
+    assert "MLOPS_TEST_VALUE" not in os.environ
+
+
+def test_a_job_past_its_time_limit_says_so(fake_module, tmp_path):
+    start = start_job_in_process(fake_module, params(mode="sleep"), {}, str(tmp_path), 1)
+    result = wait_for_job(start["results_file"])
+    assert result["failed"] and result["msg"] == "Timeout exceeded"
 
 
 @pytest.mark.parametrize(
