@@ -1,6 +1,6 @@
 """Wall time and ARM requests of playbooks/mlops.yml against the emulator (a benchmark, not a test; ``make bench``).
 
-    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-first-run] [--skip-overhead]
+    .venv/bin/python tests/benchmarks/bench_stack.py [--rounds R] [--skip-rerun] [--skip-first-run] [--skip-overhead]
         [--skip-overlap] [--time-scale S] [--skip-stacks] [--stacks 1,5,20] [--throttling-scale F] [--skip-peer]
 
 Every figure is a median over R runs (default 3), and every ratio compares figures measured in this same
@@ -374,6 +374,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="runs of each kind (default 3)")
     parser.add_argument("--tasks", type=int, default=15, help="tasks per play of the per-task comparison")
+    parser.add_argument("--skip-rerun", action="store_true", help="leave out section 1 (the rerun and per task)")
     parser.add_argument("--skip-first-run", action="store_true", help="leave out the first-run comparison")
     parser.add_argument("--skip-overhead", action="store_true", help="leave out the per-task comparison")
     parser.add_argument("--skip-overlap", action="store_true", help="leave out the overlapped vs serial first run")
@@ -386,20 +387,21 @@ def main():
 
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {args.rounds} runs of each kind")
     with tempfile.TemporaryDirectory(prefix="mlops-bench-stack-") as work:
-        times, counts = bench_rerun(work, args.rounds)
-        print("\n1. rerun of playbooks/mlops.yml -i inventories/local on a converged stack (instant latency)")
-        for name in times:
-            print(f"   wall time, {name:9}       {fmt(times[name])}")
-            print(f"   ARM requests, {name:9}    " + ", ".join(f"{k} {v:g}" for k, v in counts[name].items()))
-        ratio = statistics.median(times["in-process"]) / statistics.median(times["no cache"])
-        print(f"   ratio cache / no cache        {ratio:6.2f} x")
-        ratio = statistics.median(times["in-process"]) / statistics.median(times["usual run"])
-        print(f"   ratio in-process / usual run  {ratio:6.2f} x")
-        if not args.skip_overhead:
-            per_task = bench_module_overhead.measure(args.tasks, args.rounds)
-            for line in bench_module_overhead.report(per_task, args.tasks):
-                print("   " + line)
-            report_token_cache(args)
+        if not args.skip_rerun:
+            times, counts = bench_rerun(work, args.rounds)
+            print("\n1. rerun of playbooks/mlops.yml -i inventories/local on a converged stack (instant latency)")
+            for name in times:
+                print(f"   wall time, {name:10}      {fmt(times[name])}")
+                print(f"   ARM requests, {name:10}   " + ", ".join(f"{k} {v:g}" for k, v in counts[name].items()))
+            ratio = statistics.median(times["in-process"]) / statistics.median(times["no cache"])
+            print(f"   ratio cache / no cache        {ratio:6.2f} x")
+            ratio = statistics.median(times["in-process"]) / statistics.median(times["usual run"])
+            print(f"   ratio in-process / usual run  {ratio:6.2f} x")
+            if not args.skip_overhead:
+                per_task = bench_module_overhead.measure(args.tasks, args.rounds)
+                for line in bench_module_overhead.report(per_task, args.tasks):
+                    print("   " + line)
+                report_token_cache(args)
         if not args.skip_first_run:
             first = bench_first_run(work, args.rounds)
             realistic, instant = statistics.median(first["realistic"]), statistics.median(first["instant"])
