@@ -31,7 +31,12 @@ from ansible_collections.mlops.azure.plugins.module_utils._errors import (
     status_body_outcome,
 )
 from ansible_collections.mlops.azure.plugins.module_utils._reconcile import AzureResource, NotConverged, Refusal
-from ansible_collections.mlops.azure.plugins.module_utils._rest import MissingSDK, decode_jwt_claims, rest_dict
+from ansible_collections.mlops.azure.plugins.module_utils._rest import (
+    MissingSDK,
+    decode_jwt_claims,
+    rest_dict,
+    throttling_retry_policy,
+)
 from ansible_collections.mlops.azure.plugins.module_utils._validate import (
     MAX_TAG_NAME,
     guid_errors,
@@ -237,6 +242,10 @@ class AzureModule(AnsibleModule):
                 polling_interval=LRO_POLLING_INTERVAL,
             )
             options.update(kwargs)
+            if "retry_policy" not in options:
+                options["retry_policy"] = throttling_retry_policy(
+                    **{key: value for key, value in kwargs.items() if key.startswith("retry_")}
+                )
             self._clients[key] = client_class(**options)
         return self._clients[key]
 

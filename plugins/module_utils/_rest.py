@@ -132,3 +132,36 @@ def list_pages(module, client, path, api_version, label):
         # A next link is absolute and carries its own query string.
         url, params = page.get("nextLink"), None
     return items
+
+
+# ARM answers a throttled request 429 with Retry-After: the seconds until its bucket has a token again. azure-core
+# retries any error status three times, then raises; stacks run side by side (forks) share one principal's buckets,
+# so three waits of a second or two can end a run that only had to wait its turn. A 429 that says when to come back
+# is retried up to this many times more, each after the time it says; every other error keeps azure-core's rules.
+THROTTLED_RETRIES = 20
+
+
+def throttling_retry_policy(**options):
+    """azure-core's ``RetryPolicy`` (``options`` are its keywords) with THROTTLED_RETRIES more retries for 429 answers
+    that carry ``Retry-After``; ``None`` without azure-core (the client then reports the missing SDK)."""
+    try:
+        from azure.core.pipeline.policies import RetryPolicy
+    except ImportError:
+        return None
+
+    class ThrottlingRetryPolicy(RetryPolicy):
+        def increment(self, settings, response=None, error=None):
+            http_response = getattr(response, "http_response", None)
+            throttled = settings.setdefault("throttled_retries", THROTTLED_RETRIES)
+            if (
+                error is None
+                and http_response is not None
+                and http_response.status_code == 429
+                and self.get_retry_after(response)
+                and throttled > 0
+            ):
+                settings["throttled_retries"] = throttled - 1
+                return True
+            return super().increment(settings, response=response, error=error)
+
+    return ThrottlingRetryPolicy(**options)

@@ -198,6 +198,8 @@ def test_client_gets_base_url_scope_and_is_reused():
     assert client.kwargs["credential"] is module._credential
     # an operation answered without Retry-After is polled every 2 s, not azure-core's 30
     assert client.kwargs["polling_interval"] == 2
+    # and a throttled request waits its turn (rs.throttling_retry_policy, tested in test_rest.py)
+    assert type(client.kwargs["retry_policy"]).__name__ == "ThrottlingRetryPolicy"
     assert module.client(FakeClient) is client
     other = module.client(FakeClient, subscription_id="foreign")
     assert other is not client and other.kwargs["subscription_id"] == "foreign"

@@ -62,3 +62,74 @@ def test_private_endpoint_connections_in_one_shape_for_every_service():
         },
     ]
     assert private_endpoint_connections(None) == [] == private_endpoint_connections([])
+
+
+class _Transport:
+    """An azure-core transport that answers from a list of statuses and does not sleep: what the retry policy does
+    with them is what the test reads (how many it consumed, how long it was asked to wait)."""
+
+    def __init__(self, statuses, retry_after="2"):
+        self.statuses = list(statuses)
+        self.sent = 0
+        self.slept = []
+        self.retry_after = retry_after
+
+    def build(self):
+        from azure.core.pipeline.transport import HttpTransport
+        from azure.core.utils import CaseInsensitiveDict
+
+        outer = self
+
+        class Response:
+            def __init__(self, request, status):
+                self.request = request
+                self.status_code = status
+                self.headers = CaseInsensitiveDict({"Retry-After": outer.retry_after} if outer.retry_after else {})
+
+        class Transport(HttpTransport):
+            def send(self, request, **kwargs):
+                outer.sent += 1
+                return Response(request, outer.statuses.pop(0))
+
+            def open(self):
+                pass
+
+            def close(self):
+                pass
+
+            def __exit__(self, *args):
+                pass
+
+            def sleep(self, duration):
+                outer.slept.append(duration)
+
+        return Transport()
+
+
+def _send(policy, transport):
+    from azure.core.pipeline import Pipeline
+    from azure.core.rest import HttpRequest
+
+    pipeline = Pipeline(transport=transport.build(), policies=[policy])
+    return pipeline.run(HttpRequest("GET", "https://management.example/x")).http_response.status_code
+
+
+def test_throttled_requests_wait_their_turn_beyond_three_retries():
+    from azure.core.pipeline.policies import RetryPolicy
+
+    fake = _Transport([429] * 10 + [200])
+    assert _send(rs.throttling_retry_policy(), fake) == 200
+    assert fake.sent == 11 and fake.slept == [2] * 10, "each retry waited the Retry-After it was given"
+    # azure-core's own policy gives up after three retries: the answer is the fourth 429
+    fake = _Transport([429] * 10 + [200])
+    assert _send(RetryPolicy(), fake) == 429 and fake.sent == 4
+
+
+def test_other_errors_and_a_429_without_retry_after_keep_azure_core_rules():
+    fake = _Transport([503] * 10 + [200])
+    assert _send(rs.throttling_retry_policy(), fake) == 503 and fake.sent == 4
+    fake = _Transport([429] * 10 + [200], retry_after=None)
+    assert _send(rs.throttling_retry_policy(), fake) == 429 and fake.sent == 4
+    fake = _Transport([429] * (rs.THROTTLED_RETRIES + 10))
+    assert _send(rs.throttling_retry_policy(), fake) == 429
+    assert fake.sent == rs.THROTTLED_RETRIES + 4, "the throttling retries are bounded, then azure-core's three"
