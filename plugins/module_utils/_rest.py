@@ -137,31 +137,43 @@ def list_pages(module, client, path, api_version, label):
 # ARM answers a throttled request 429 with Retry-After: the seconds until its bucket has a token again. azure-core
 # retries any error status three times, then raises; stacks run side by side (forks) share one principal's buckets,
 # so three waits of a second or two can end a run that only had to wait its turn. A 429 that says when to come back
-# is retried up to this many times more, each after the time it says; every other error keeps azure-core's rules.
-THROTTLED_RETRIES = 20
+# is retried as long as the waits it asked for add up to no more than this many seconds, each wait that long plus up
+# to a second at random (so that the requests it held back do not all come back in the same second); every other
+# error keeps azure-core's rules.
+THROTTLED_PATIENCE = 600
 
 
 def throttling_retry_policy(**options):
-    """azure-core's ``RetryPolicy`` (``options`` are its keywords) with THROTTLED_RETRIES more retries for 429 answers
-    that carry ``Retry-After``; ``None`` without azure-core (the client then reports the missing SDK)."""
+    """azure-core's ``RetryPolicy`` (``options`` are its keywords), patient with 429 answers that carry
+    ``Retry-After`` (up to THROTTLED_PATIENCE seconds of waits per request); ``None`` without azure-core (the client
+    then reports the missing SDK)."""
     try:
         from azure.core.pipeline.policies import RetryPolicy
     except ImportError:
         return None
+    import random
 
     class ThrottlingRetryPolicy(RetryPolicy):
-        def increment(self, settings, response=None, error=None):
+        def _throttled_wait(self, response):
             http_response = getattr(response, "http_response", None)
-            throttled = settings.setdefault("throttled_retries", THROTTLED_RETRIES)
-            if (
-                error is None
-                and http_response is not None
-                and http_response.status_code == 429
-                and self.get_retry_after(response)
-                and throttled > 0
-            ):
-                settings["throttled_retries"] = throttled - 1
-                return True
+            if http_response is None or http_response.status_code != 429:
+                return None
+            return self.get_retry_after(response) or None
+
+        def increment(self, settings, response=None, error=None):
+            wait = None if error is not None else self._throttled_wait(response)
+            if wait is not None:
+                waited = settings.get("throttled_wait", 0.0)
+                if waited + wait <= THROTTLED_PATIENCE:
+                    settings["throttled_wait"] = waited + wait
+                    return True
             return super().increment(settings, response=response, error=error)
+
+        def sleep(self, settings, transport, response=None):
+            wait = self._throttled_wait(response) if response is not None else None
+            if wait is None:
+                return super().sleep(settings, transport, response=response)
+            transport.sleep(wait + random.uniform(0, 1))  # noqa: S311 - spreading retries, not a secret
+            return None
 
     return ThrottlingRetryPolicy(**options)
