@@ -23,6 +23,20 @@ attributes:
       - When run twice in a row outside check mode, with the same arguments, the second invocation indicates
         no change and sends no write to Azure.
     support: full
+  action:
+    description:
+      - Indicates this has a corresponding action plugin so some parts of the options can be executed on the
+        controller.
+    support: full
+    details:
+      - The module's own code runs in the worker process Ansible forks for the task on the controller, with the Azure
+        SDKs imported once per run, when the connection is C(local), without C(become), and the task's Python is
+        the one running Ansible; otherwise it runs the usual way. E(MLOPS_AZURE_IN_PROCESS=false) turns this off.
+  async:
+    description: Supports being used with the C(async) keyword.
+    support: full
+    details:
+      - An C(async) task runs as a background job that M(ansible.builtin.async_status) reads.
   action_group:
     description: Use C(group/mlops.azure.azure) in C(module_defaults) to set the authentication options once.
     support: full
@@ -48,6 +62,20 @@ attributes:
       - When run twice in a row outside check mode, with the same arguments, the second invocation indicates
         no change.
     support: full
+  action:
+    description:
+      - Indicates this has a corresponding action plugin so some parts of the options can be executed on the
+        controller.
+    support: full
+    details:
+      - The module's own code runs in the worker process Ansible forks for the task on the controller, with the Azure
+        SDKs imported once per run, when the connection is C(local), without C(become), and the task's Python is
+        the one running Ansible; otherwise it runs the usual way. E(MLOPS_AZURE_IN_PROCESS=false) turns this off.
+  async:
+    description: Supports being used with the C(async) keyword.
+    support: full
+    details:
+      - An C(async) task runs as a background job that M(ansible.builtin.async_status) reads.
   action_group:
     description: Use C(group/mlops.azure.azure) in C(module_defaults) to set the authentication options once.
     support: full
