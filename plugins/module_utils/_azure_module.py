@@ -242,10 +242,7 @@ class AzureModule(AnsibleModule):
                 polling_interval=LRO_POLLING_INTERVAL,
             )
             options.update(kwargs)
-            if "retry_policy" not in options:
-                options["retry_policy"] = throttling_retry_policy(
-                    **{key: value for key, value in kwargs.items() if key.startswith("retry_")}
-                )
+            options.setdefault("retry_policy", throttling_retry_policy())
             self._clients[key] = client_class(**options)
         return self._clients[key]
 
